@@ -1,0 +1,72 @@
+"""Shared test fixtures: organisations, users by role, and signing in (with 2FA when due)."""
+
+import itertools
+
+import pytest
+
+from himoya.access.roles import Role
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_org(db):
+    from himoya.organisations.models import Organisation
+
+    def make(slug=None, kind=Organisation.Kind.NGO, **extra):
+        n = next(_seq)
+        slug = slug or f"org{n}"
+        extra.setdefault("regions", ["TJ-DU"])
+        return Organisation.objects.create(
+            slug=slug, kind=kind, name_tg=f"Ташкилоти {n}", name_ru=f"Организация {n}",
+            name_en=f"Organisation {n}", **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    from himoya.organisations.models import Membership, User
+
+    def make(org, role=Role.CASEWORKER, username=None, password="correct-horse-battery"):
+        username = username or f"{role}{next(_seq)}"
+        user = User.objects.create_user(username=username, password=password)
+        Membership.objects.create(user=user, organisation=org, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def org(make_org):
+    return make_org("ngo-a")
+
+
+@pytest.fixture
+def other_org(make_org):
+    return make_org("ngo-b")
+
+
+def sign_in(client, user):
+    """Log the client in as `user`, passing the second factor if the role needs one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from himoya.access.policy import needs_second_factor
+
+    client.force_login(user)
+    if needs_second_factor(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        return sign_in(client, user)
+
+    return do

@@ -1,0 +1,1 @@
+"""Himoya: case management and data for a national anti-trafficking referral mechanism."""

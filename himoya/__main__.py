@@ -1,0 +1,3 @@
+from himoya.cli import main
+
+main()

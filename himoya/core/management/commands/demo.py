@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from himoya.organisations import demo as organisations_demo
+
+# Each app that has demo data adds its `populate(ctx)` here, in dependency order.
+POPULATORS = [organisations_demo.populate]
+
+
+class Command(BaseCommand):
+    help = "Create a realistic synthetic data set and one sign-in per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=3000, help="number of cases to create")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **opts):
+        translation.activate("en")
+        ctx = {"cases": opts["cases"], "seed": opts["seed"], "stdout": self.stdout}
+        for populate in POPULATORS:
+            populate(ctx)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
+        self.stdout.write(f"Password for every demo user: {organisations_demo.DEMO_PASSWORD}")
+        for username, org, role in ctx["logins"]:
+            self.stdout.write(f"  {username:<15} {role:<22} {org}")

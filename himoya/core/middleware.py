@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+
+class UserLanguageMiddleware:
+    """Activate the language the signed-in user chose (remembered on the account)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # The session is there, the user not yet: read the id lazily via the session.
+        from django.contrib.auth import get_user
+
+        user = get_user(request)
+        request._cached_user = user  # AuthenticationMiddleware reuses it
+        lang = getattr(user, "language", "") if user.is_authenticated else ""
+        if lang in dict(settings.LANGUAGES):
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Send users whose role requires TOTP to set it up or enter it before anything else."""
+
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/lang/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+        ):
+            from django_otp import user_has_device
+
+            from himoya.access.policy import needs_second_factor
+
+            if not user.is_verified():
+                if user_has_device(user):
+                    return redirect(f"{reverse('otp_verify')}?next={request.path}")
+                if needs_second_factor(user):
+                    return redirect(reverse("otp_setup"))
+        return self.get_response(request)

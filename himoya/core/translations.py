@@ -1,0 +1,108 @@
+"""Keep the tg, ru and en catalogues complete.
+
+Every app has its own `locale/` folder, so each app's strings live beside its code;
+strings of the project's shared templates live in `himoya/locale`.
+"""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management import call_command
+
+LANGS = [code for code, _ in settings.LANGUAGES]
+PACKAGE = Path(settings.BASE_DIR)
+IGNORE = ["migrations/*", "tests/*", "test_*.py", "*/tests/*", "static/*"]
+
+
+def extract(root: Path) -> None:
+    """Run makemessages over the package rooted at `root` (its parent is the cwd)."""
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        call_command(
+            "makemessages", locale=LANGS, no_obsolete=True, no_location=True,
+            ignore_patterns=IGNORE, verbosity=0,
+        )
+    finally:
+        os.chdir(cwd)
+
+
+def catalogues(root: Path):
+    return sorted(root.rglob("locale/*/LC_MESSAGES/django.po"))
+
+
+def fill_english(po: polib.POFile) -> None:
+    """English is the source language: its catalogue repeats the msgids."""
+    for entry in po:
+        if entry.msgid_plural:
+            if not any(entry.msgstr_plural.values()):
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        elif not entry.msgstr:
+            entry.msgstr = entry.msgid
+        if "fuzzy" in entry.flags and po.metadata.get("Language") == "en":
+            entry.flags.remove("fuzzy")
+
+
+def problems(po_path: Path) -> list[str]:
+    po = polib.pofile(str(po_path))
+    found = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            found.append(f"{po_path}: fuzzy: {entry.msgid!r}")
+        elif not entry.translated():
+            found.append(f"{po_path}: untranslated: {entry.msgid!r}")
+    return found
+
+
+def update() -> list[Path]:
+    """Extract strings, fill the English catalogue, compile every catalogue."""
+    extract(PACKAGE)
+    paths = catalogues(PACKAGE)
+    for path in paths:
+        po = polib.pofile(str(path))
+        if path.parts[-3] == "en":
+            fill_english(po)
+        po.metadata.pop("POT-Creation-Date", None)
+        po.save()
+        subprocess.run(["msgfmt", "-o", str(path.with_suffix(".mo")), str(path)], check=True)
+    return paths
+
+
+def check() -> list[str]:
+    """Extract into a copy of the package and report missing, fuzzy or stale translations."""
+    found: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "himoya"
+        shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        extract(copy)
+        for path in catalogues(copy):
+            rel = path.relative_to(copy)
+            found += [p.replace(str(copy), "himoya") for p in problems(path)]
+            committed = PACKAGE / rel.with_suffix(".mo")
+            if not committed.exists():
+                found.append(f"himoya/{rel.with_suffix('.mo')}: missing; run `himoya translations`")
+                continue
+            fresh = {e.msgid: e.msgstr or e.msgstr_plural for e in polib.pofile(str(path))
+                     if e.translated()}
+            compiled = {e.msgid: e.msgstr or e.msgstr_plural for e in polib.mofile(str(committed))
+                        if e.msgid}
+            if _normalise(fresh) != _normalise(compiled):
+                found.append(f"himoya/{rel.with_suffix('.mo')}: stale; run `himoya translations`")
+    return found
+
+
+def _normalise(catalogue: dict) -> dict:
+    out = {}
+    for k, v in catalogue.items():
+        if isinstance(v, dict):
+            v = tuple(v[i] for i in sorted(v, key=int))
+        out[k] = v
+    return out

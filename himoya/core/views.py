@@ -1,0 +1,65 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from himoya.access import policy, roles
+from himoya.audit.actions import Action, record
+
+HOME_TILES = [
+    (roles.VIEW_ORGANISATION, "organisation_list", _("My organisations")),
+    (roles.VIEW_AUDIT, "audit_log", _("Audit log")),
+]
+
+
+@login_required
+def home(request):
+    """Show each person what they have to do, by role."""
+    perms = policy.all_permissions(request.user)
+    tiles = [{"url_name": u, "label": label} for perm, u, label in HOME_TILES if perm in perms]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "tiles": tiles,
+            "memberships": policy.memberships(request.user),
+            "home_sections": home_sections(request),
+        },
+    )
+
+
+def home_sections(request) -> list:
+    """Collect the sections other apps add to the home page (`home_section` on AppConfig)."""
+    from django.apps import apps
+
+    sections = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_section", None)
+        if provider is not None:
+            section = provider(request)
+            if section:
+                sections.append(section)
+    return sections
+
+
+@login_required
+def job_detail(request, job_id):
+    job = policy.get_or_404(policy.jobs_visible_to(request.user), pk=job_id)
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+@login_required
+def job_progress(request, job_id):
+    job = policy.get_or_404(policy.jobs_visible_to(request.user), pk=job_id)
+    return render(request, "core/job_progress.html", {"job": job})
+
+
+@login_required
+def job_download(request, job_id):
+    job = policy.get_or_404(policy.jobs_visible_to(request.user), pk=job_id)
+    if not job.result_file:
+        raise Http404
+    record(Action.EXPORT, actor=request.user, organisation=job.organisation, obj=job,
+           detail=job.kind, request=request)
+    return FileResponse(job.result_file.open("rb"), as_attachment=True,
+                        filename=job.result_file.name.rsplit("/", 1)[-1])

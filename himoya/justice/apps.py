@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JusticeConfig(AppConfig):
+    name = "himoya.justice"
+    label = "justice"

@@ -1,0 +1,60 @@
+import pytest
+from django.urls import reverse
+
+from himoya.access.roles import Role
+from himoya.audit.models import AuditEvent
+
+
+@pytest.mark.django_db
+class TestOrganisationDetail:
+    def url(self, org):
+        return reverse("organisation_detail", args=[org.slug])
+
+    def test_member_sees_own_organisation(self, client, login, org, make_user):
+        login(make_user(org, Role.CASEWORKER))
+        response = client.get(self.url(org))
+        assert response.status_code == 200
+        assert org.name_tg in response.content.decode()
+
+    def test_admin_of_other_org_gets_404(self, client, login, org, other_org, make_user):
+        login(make_user(other_org, Role.ORG_ADMIN))
+        assert client.get(self.url(org)).status_code == 404
+
+    def test_anonymous_is_sent_to_login(self, client, org):
+        response = client.get(self.url(org))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+class TestMemberAdd:
+    def url(self, org):
+        return reverse("member_add", args=[org.slug])
+
+    def test_org_admin_adds_a_caseworker(self, client, login, org, make_user):
+        admin = make_user(org, Role.ORG_ADMIN)
+        login(admin)
+        response = client.post(
+            self.url(org),
+            {"username": "new.caseworker", "role": Role.CASEWORKER,
+             "password": "a-long-enough-passphrase"},
+        )
+        assert response.status_code == 302
+        assert org.memberships.filter(user__username="new.caseworker").exists()
+        assert AuditEvent.objects.filter(action="create", actor=admin).count() == 2
+
+    def test_caseworker_gets_403(self, client, login, org, make_user):
+        login(make_user(org, Role.CASEWORKER))
+        assert client.get(self.url(org)).status_code == 403
+        assert AuditEvent.objects.filter(action="permission_denied").count() == 1
+
+    def test_admin_of_other_org_gets_404(self, client, login, org, other_org, make_user):
+        login(make_user(other_org, Role.ORG_ADMIN))
+        assert client.get(self.url(org)).status_code == 404
+
+    def test_bad_post_keeps_input_and_changes_nothing(self, client, login, org, make_user):
+        login(make_user(org, Role.ORG_ADMIN))
+        response = client.post(self.url(org), {"username": "someone", "role": Role.CASEWORKER})
+        assert response.status_code == 200
+        assert 'value="someone"' in response.content.decode()
+        assert not org.memberships.filter(user__username="someone").exists()

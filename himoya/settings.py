@@ -1,0 +1,232 @@
+"""Settings, read from the environment with safe development defaults.
+
+HIMOYA_DEBUG=1 turns on development mode; without it every production safeguard is on
+(secure cookies, HSTS, SSL redirect) and a real HIMOYA_SECRET_KEY and HIMOYA_FIELD_KEY
+are required.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_flag("HIMOYA_DEBUG")
+TESTING = env_flag("HIMOYA_TESTING")
+
+# Development keys are public; they exist so `himoya demo` runs with no set-up.
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production-0123456789"
+DEV_FIELD_KEY = "dev:ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="
+
+SECRET_KEY = os.environ.get("HIMOYA_SECRET_KEY", "")
+FIELD_KEY = os.environ.get("HIMOYA_FIELD_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("HIMOYA_SECRET_KEY must be set when HIMOYA_DEBUG is off.")
+    SECRET_KEY = DEV_SECRET_KEY
+if not FIELD_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("HIMOYA_FIELD_KEY must be set when HIMOYA_DEBUG is off.")
+    FIELD_KEY = DEV_FIELD_KEY
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("HIMOYA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+if DEBUG or TESTING:
+    ALLOWED_HOSTS += ["testserver", "[::1]"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "himoya.core",
+    "himoya.organisations",
+    "himoya.audit",
+    "himoya.vocab",
+    "himoya.cases",
+    "himoya.screening",
+    "himoya.referrals",
+    "himoya.assistance",
+    "himoya.justice",
+    "himoya.hotline",
+    "himoya.prevention",
+    "himoya.stats",
+    "himoya.publish",
+    "himoya.linkage",
+    "himoya.interop",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "himoya.core.middleware.UserLanguageMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "himoya.core.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "himoya.urls"
+WSGI_APPLICATION = "himoya.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "himoya.core.context_processors.himoya",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'himoya.sqlite3'}"),
+        conn_max_age=int(os.environ.get("HIMOYA_DB_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "organisations.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2 on purpose is slow; the tests check the hasher setting, not its cost.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lock-out after repeated failed sign-ins (django-axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("HIMOYA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Himoya"
+
+LANGUAGE_CODE = "tg"
+LANGUAGES = [
+    ("tg", "Тоҷикӣ"),
+    ("ru", "Русский"),
+    ("en", "English"),
+]
+LANGUAGE_COOKIE_NAME = "himoya_language"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["himoya.formats"]
+TIME_ZONE = "Asia/Dushanbe"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = PROJECT_DIR / "var" / "static"
+MEDIA_ROOT = PROJECT_DIR / "var" / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING and not env_flag("HIMOYA_TASKS_DB")
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# Security: on unless in development.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not (DEBUG or TESTING):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_flag("HIMOYA_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Himoya's own settings.
+HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
+HIMOYA_SMALL_CELL = int(os.environ.get("HIMOYA_SMALL_CELL", "5"))
+HIMOYA_REFERRAL_OVERDUE_HOURS = int(os.environ.get("HIMOYA_REFERRAL_OVERDUE_HOURS", "72"))
+HIMOYA_SHARED_DATA = Path(os.environ.get("HIMOYA_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+ADMIN_ENABLED = True
+SILENCED_SYSTEM_CHECKS: list[str] = []
+_ = _

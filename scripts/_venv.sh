@@ -1,0 +1,12 @@
+# Create .venv with Python 3.11 and install the project into it (sourced by scripts).
+PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  touch .venv/.installed
+fi
+export PATH="$PWD/.venv/bin:$PATH"
+mkdir -p var
