@@ -1,0 +1,1 @@
+"""HTCDS code lists and other vocabularies (see registry.py)."""
