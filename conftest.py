@@ -18,8 +18,12 @@ def make_org(db):
         slug = slug or f"org{n}"
         extra.setdefault("regions", ["TJ-DU"])
         return Organisation.objects.create(
-            slug=slug, kind=kind, name_tg=f"Ташкилоти {n}", name_ru=f"Организация {n}",
-            name_en=f"Organisation {n}", **extra,
+            slug=slug,
+            kind=kind,
+            name_tg=f"Ташкилоти {n}",
+            name_ru=f"Организация {n}",
+            name_en=f"Organisation {n}",
+            **extra,
         )
 
     return make
@@ -70,3 +74,63 @@ def login(client):
         return sign_in(client, user)
 
     return do
+
+
+# --- end-to-end tests in a real Chromium (Debian's package, driven by Playwright) ------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; the live server's ORM calls are in
+    # another thread and are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium):
+    """A fresh browser profile; pass `phone=True` through `new_context` for a phone."""
+    contexts = []
+
+    def new_context(phone=False, **options):
+        ctx = chromium.new_context(**(PHONE if phone else {}), **options)
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        return ctx
+
+    yield new_context
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context().new_page()
+
+
+def browser_sign_in(page, live_server, username, password="correct-horse-battery"):
+    """Sign in through the real login form."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

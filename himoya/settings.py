@@ -218,7 +218,9 @@ if not (DEBUG or TESTING):
 HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
 HIMOYA_SMALL_CELL = int(os.environ.get("HIMOYA_SMALL_CELL", "5"))
 HIMOYA_REFERRAL_OVERDUE_HOURS = int(os.environ.get("HIMOYA_REFERRAL_OVERDUE_HOURS", "72"))
-HIMOYA_SHARED_DATA = Path(os.environ.get("HIMOYA_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
+HIMOYA_SHARED_DATA = Path(
+    os.environ.get("HIMOYA_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")
+)
 
 LOGGING = {
     "version": 1,

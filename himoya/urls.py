@@ -20,6 +20,18 @@ urlpatterns = [
     path("orgs/", include("himoya.organisations.urls")),
     path("audit/", include("himoya.audit.urls")),
     path("jobs/", include("himoya.core.urls")),
+    path("vocab/", include("himoya.vocab.urls")),
+    path("cases/", include("himoya.cases.urls")),
+    path("screening/", include("himoya.screening.urls")),
+    path("referrals/", include("himoya.referrals.urls")),
+    path("assistance/", include("himoya.assistance.urls")),
+    path("justice/", include("himoya.justice.urls")),
+    path("hotline/", include("himoya.hotline.urls")),
+    path("prevention/", include("himoya.prevention.urls")),
+    path("stats/", include("himoya.stats.urls")),
+    path("publish/", include("himoya.publish.urls")),
+    path("linkage/", include("himoya.linkage.urls")),
+    path("interop/", include("himoya.interop.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -51,8 +51,17 @@ MATRIX: dict[str, frozenset[str]] = {
     ),
     R.CASEWORKER: frozenset(
         {
-            VIEW_ORGANISATION, VIEW_CASE, CREATE_CASE, CHANGE_CASE, VIEW_IDENTITY, SCREEN,
-            HOTLINE, REFER, IMPORT_DATA, EXPORT_DATA, VIEW_STATS_ORG,
+            VIEW_ORGANISATION,
+            VIEW_CASE,
+            CREATE_CASE,
+            CHANGE_CASE,
+            VIEW_IDENTITY,
+            SCREEN,
+            HOTLINE,
+            REFER,
+            IMPORT_DATA,
+            EXPORT_DATA,
+            VIEW_STATS_ORG,
         }
     ),
     R.LAWYER: frozenset(
@@ -60,23 +69,39 @@ MATRIX: dict[str, frozenset[str]] = {
     ),
     R.SUPERVISOR: frozenset(
         {
-            VIEW_ORGANISATION, VIEW_CASE, CREATE_CASE, CHANGE_CASE, VIEW_IDENTITY, SCREEN,
-            HOTLINE, REFER, IMPORT_DATA, EXPORT_DATA, VIEW_STATS_ORG, APPROVE_STATUS,
-            MANAGE_PROCEEDINGS, MANAGE_CHECKLISTS,
+            VIEW_ORGANISATION,
+            VIEW_CASE,
+            CREATE_CASE,
+            CHANGE_CASE,
+            VIEW_IDENTITY,
+            SCREEN,
+            HOTLINE,
+            REFER,
+            IMPORT_DATA,
+            EXPORT_DATA,
+            VIEW_STATS_ORG,
+            APPROVE_STATUS,
+            MANAGE_PROCEEDINGS,
+            MANAGE_CHECKLISTS,
         }
     ),
     R.ORG_ADMIN: frozenset(
         {
-            VIEW_ORGANISATION, MANAGE_USERS, VIEW_CASE, VIEW_STATS_ORG, APPROVE_STATUS,
-            MANAGE_CHECKLISTS, IMPORT_DATA, EXPORT_DATA, VIEW_AUDIT,
+            VIEW_ORGANISATION,
+            MANAGE_USERS,
+            VIEW_CASE,
+            VIEW_STATS_ORG,
+            APPROVE_STATUS,
+            MANAGE_CHECKLISTS,
+            IMPORT_DATA,
+            EXPORT_DATA,
+            VIEW_AUDIT,
         }
     ),
     R.NATIONAL_COORDINATOR: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL, VIEW_STATS_ORG}),
     R.ANALYST: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL}),
     R.AUDITOR: frozenset({VIEW_ORGANISATION, VIEW_AUDIT}),
-    R.SYSTEM_ADMIN: frozenset(
-        {VIEW_ORGANISATION, MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT}
-    ),
+    R.SYSTEM_ADMIN: frozenset({VIEW_ORGANISATION, MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT}),
 }
 
 # Roles whose permissions reach beyond their own organisation.

@@ -6,15 +6,18 @@ from himoya.audit.models import AuditEvent
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label=_("Action"), required=False,
+        label=_("Action"),
+        required=False,
         choices=[("", _("All actions")), *AuditEvent.Action.choices],
     )
     user = forms.CharField(label=_("User name"), required=False, max_length=150)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

@@ -87,3 +87,6 @@ class AuditHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default=GENESIS)
     count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head after {self.count} events"

@@ -17,11 +17,13 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
-    state = models.CharField(_("state"), max_length=10, choices=State.choices,
-                             default=State.QUEUED)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.BigIntegerField(default=0)
     total = models.BigIntegerField(default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)

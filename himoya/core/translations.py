@@ -26,8 +26,12 @@ def extract(root: Path) -> None:
     os.chdir(root)
     try:
         call_command(
-            "makemessages", locale=LANGS, no_obsolete=True, no_location=True,
-            ignore_patterns=IGNORE, verbosity=0,
+            "makemessages",
+            locale=LANGS,
+            no_obsolete=True,
+            no_location=True,
+            ignore_patterns=IGNORE,
+            verbosity=0,
         )
     finally:
         os.chdir(cwd)
@@ -90,10 +94,16 @@ def check() -> list[str]:
             if not committed.exists():
                 found.append(f"himoya/{rel.with_suffix('.mo')}: missing; run `himoya translations`")
                 continue
-            fresh = {e.msgid: e.msgstr or e.msgstr_plural for e in polib.pofile(str(path))
-                     if e.translated()}
-            compiled = {e.msgid: e.msgstr or e.msgstr_plural for e in polib.mofile(str(committed))
-                        if e.msgid}
+            fresh = {
+                e.msgid: e.msgstr or e.msgstr_plural
+                for e in polib.pofile(str(path))
+                if e.translated()
+            }
+            compiled = {
+                e.msgid: e.msgstr or e.msgstr_plural
+                for e in polib.mofile(str(committed))
+                if e.msgid
+            }
             if _normalise(fresh) != _normalise(compiled):
                 found.append(f"himoya/{rel.with_suffix('.mo')}: stale; run `himoya translations`")
     return found

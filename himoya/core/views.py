@@ -59,7 +59,16 @@ def job_download(request, job_id):
     job = policy.get_or_404(policy.jobs_visible_to(request.user), pk=job_id)
     if not job.result_file:
         raise Http404
-    record(Action.EXPORT, actor=request.user, organisation=job.organisation, obj=job,
-           detail=job.kind, request=request)
-    return FileResponse(job.result_file.open("rb"), as_attachment=True,
-                        filename=job.result_file.name.rsplit("/", 1)[-1])
+    record(
+        Action.EXPORT,
+        actor=request.user,
+        organisation=job.organisation,
+        obj=job,
+        detail=job.kind,
+        request=request,
+    )
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=job.result_file.name.rsplit("/", 1)[-1],
+    )

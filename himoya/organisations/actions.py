@@ -15,11 +15,21 @@ def do_add_member(organisation, *, username, role, acting_user, password="", **n
         user = User(username=username, **{k: v for k, v in names.items() if v})
         user.set_password(password)
         user.save()
-        record(Action.CREATE, actor=acting_user, organisation=organisation, obj=user,
-               fields=["username", *[k for k, v in names.items() if v]])
+        record(
+            Action.CREATE,
+            actor=acting_user,
+            organisation=organisation,
+            obj=user,
+            fields=["username", *[k for k, v in names.items() if v]],
+        )
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-    record(Action.CREATE, actor=acting_user, organisation=organisation, obj=membership,
-           fields=["user", "role"])
+    record(
+        Action.CREATE,
+        actor=acting_user,
+        organisation=organisation,
+        obj=membership,
+        fields=["user", "role"],
+    )
     policy.forget(user)
     return membership
 
@@ -36,8 +46,13 @@ def do_change_membership(membership, *, role, is_active, acting_user):
     membership.role = role
     membership.is_active = is_active
     membership.save(update_fields=changed)
-    record(Action.UPDATE, actor=acting_user, organisation=membership.organisation,
-           obj=membership, fields=changed)
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        organisation=membership.organisation,
+        obj=membership,
+        fields=changed,
+    )
     return membership
 
 

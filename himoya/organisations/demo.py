@@ -9,23 +9,56 @@ DEMO_PASSWORD = "himoya-demo-2026"
 
 # slug, kind, names (tg, ru, en), regions (ISO 3166-2:TJ), national body
 ORGANISATIONS = [
-    ("commission", Organisation.Kind.MINISTRY,
-     ("Котиботи Комиссияи байниидоравӣ", "Секретариат Межведомственной комиссии",
-      "Inter-Ministerial Commission Secretariat"),
-     ["TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"], True),
-    ("madad", Organisation.Kind.NGO,
-     ("ТҶҒ «Мадад»", "ОО «Мадад»", "Madad NGO"), ["TJ-DU", "TJ-RA"], False),
-    ("sughd-shelter", Organisation.Kind.SHELTER,
-     ("Паногоҳи Суғд", "Приют Согд", "Sughd Shelter"), ["TJ-SU"], False),
-    ("khatlon-legal", Organisation.Kind.LEGAL_AID,
-     ("Маркази ёрии ҳуқуқии Хатлон", "Центр юридической помощи Хатлон",
-      "Khatlon Legal Aid Centre"), ["TJ-KT"], False),
-    ("mia", Organisation.Kind.LAW_ENFORCEMENT,
-     ("Вазорати корҳои дохилӣ", "Министерство внутренних дел", "Ministry of Internal Affairs"),
-     ["TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"], False),
-    ("iom-tj", Organisation.Kind.INTERNATIONAL,
-     ("САМ дар Тоҷикистон", "МОМ в Таджикистане", "IOM Tajikistan"),
-     ["TJ-DU", "TJ-GB"], False),
+    (
+        "commission",
+        Organisation.Kind.MINISTRY,
+        (
+            "Котиботи Комиссияи байниидоравӣ",
+            "Секретариат Межведомственной комиссии",
+            "Inter-Ministerial Commission Secretariat",
+        ),
+        ["TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"],
+        True,
+    ),
+    (
+        "madad",
+        Organisation.Kind.NGO,
+        ("ТҶҒ «Мадад»", "ОО «Мадад»", "Madad NGO"),
+        ["TJ-DU", "TJ-RA"],
+        False,
+    ),
+    (
+        "sughd-shelter",
+        Organisation.Kind.SHELTER,
+        ("Паногоҳи Суғд", "Приют Согд", "Sughd Shelter"),
+        ["TJ-SU"],
+        False,
+    ),
+    (
+        "khatlon-legal",
+        Organisation.Kind.LEGAL_AID,
+        (
+            "Маркази ёрии ҳуқуқии Хатлон",
+            "Центр юридической помощи Хатлон",
+            "Khatlon Legal Aid Centre",
+        ),
+        ["TJ-KT"],
+        False,
+    ),
+    (
+        "mia",
+        Organisation.Kind.LAW_ENFORCEMENT,
+        ("Вазорати корҳои дохилӣ", "Министерство внутренних дел", "Ministry of Internal Affairs"),
+        ["TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"],
+        False,
+    ),
+    (
+        "iom-tj",
+        Organisation.Kind.INTERNATIONAL,
+        ("САМ дар Тоҷикистон", "МОМ в Таджикистане", "IOM Tajikistan"),
+        ["TJ-DU", "TJ-GB"],
+        False,
+    ),
 ]
 
 # username, organisation, role, first name, last name
@@ -53,7 +86,11 @@ def populate(ctx: dict) -> None:
         org, _ = Organisation.objects.update_or_create(
             slug=slug,
             defaults=dict(
-                kind=kind, name_tg=tg, name_ru=ru, name_en=en, regions=regions,
+                kind=kind,
+                name_tg=tg,
+                name_ru=ru,
+                name_en=en,
+                regions=regions,
                 is_national=national,
             ),
         )

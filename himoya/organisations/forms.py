@@ -52,9 +52,7 @@ class MemberForm(forms.Form):
                 self.add_error("password", _("A new user needs an initial password."))
             else:
                 try:
-                    password_validation.validate_password(
-                        data["password"], User(username=username)
-                    )
+                    password_validation.validate_password(data["password"], User(username=username))
                 except forms.ValidationError as exc:
                     self.add_error("password", exc)
         elif Membership.objects.filter(

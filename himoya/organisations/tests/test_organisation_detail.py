@@ -36,8 +36,11 @@ class TestMemberAdd:
         login(admin)
         response = client.post(
             self.url(org),
-            {"username": "new.caseworker", "role": Role.CASEWORKER,
-             "password": "a-long-enough-passphrase"},
+            {
+                "username": "new.caseworker",
+                "role": Role.CASEWORKER,
+                "password": "a-long-enough-passphrase",
+            },
         )
         assert response.status_code == 302
         assert org.memberships.filter(user__username="new.caseworker").exists()
