@@ -152,6 +152,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock-out after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("HIMOYA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
+# Per account and per address. An office behind one address that gets locked is freed by
+# its admin unlocking the member whose failures caused it (that removes those attempts).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -198,6 +200,7 @@ TASKS = {
 }
 
 # Security: on unless in development.
+CSRF_FAILURE_VIEW = "himoya.core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False

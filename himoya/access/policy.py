@@ -154,10 +154,8 @@ def assignable_roles(user, organisation) -> list[tuple[str, str]]:
         return list(Role.choices)
     if not has_perm(user, roles.MANAGE_USERS, organisation):
         return []
-    national = {Role.SYSTEM_ADMIN, Role.NATIONAL_COORDINATOR, Role.ANALYST}
-    if not organisation.is_national:
-        national |= {Role.NATIONAL_COORDINATOR}
-    return [(v, label) for v, label in Role.choices if v not in national]
+    # National roles reach beyond the organisation: only a system admin hands them out.
+    return [(v, label) for v, label in Role.choices if v not in roles.NATIONAL_ROLES]
 
 
 # --- audit ---------------------------------------------------------------------------

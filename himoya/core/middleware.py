@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 
 class UserLanguageMiddleware:
@@ -42,7 +43,8 @@ class SecondFactorMiddleware:
 
             if not user.is_verified():
                 if user_has_device(user):
-                    return redirect(f"{reverse('otp_verify')}?next={request.path}")
+                    query = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse('otp_verify')}?{query}")
                 if needs_second_factor(user):
                     return redirect(reverse("otp_setup"))
         return self.get_response(request)

@@ -56,6 +56,13 @@ class Organisation(models.Model):
         lang = (get_language() or "tg")[:2]
         return getattr(self, f"name_{lang}", None) or self.name_en or self.name_tg
 
+    @property
+    def region_labels(self) -> list[str]:
+        """Names of the regions served, in the active language."""
+        from himoya.vocab import registry
+
+        return [registry.label("tj_region", code) for code in self.regions]
+
 
 class Membership(models.Model):
     """A user's role in one organisation."""

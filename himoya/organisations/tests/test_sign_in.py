@@ -1,0 +1,67 @@
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+from himoya.access.roles import Role
+from himoya.audit.models import AuditEvent
+from himoya.organisations.models import User
+
+PASSWORD = "correct-horse-battery"
+
+
+def sign_in_form(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_new_password_is_hashed_with_argon2_in_production_settings(client, login, org, make_user):
+    production = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
+    login(make_user(org, Role.ORG_ADMIN))
+    with override_settings(PASSWORD_HASHERS=production):
+        client.post(
+            reverse("member_add", args=[org.slug]),
+            {"username": "nigora", "role": Role.CASEWORKER, "password": "a-long-passphrase-9"},
+        )
+        user = User.objects.get(username="nigora")
+        assert user.password.startswith("argon2$")
+        assert user.check_password("a-long-passphrase-9")
+
+
+@pytest.mark.django_db
+def test_right_password_signs_in_and_is_audited(client, org, make_user):
+    user = make_user(org, Role.CASEWORKER, username="farangis")
+    response = sign_in_form(client, "farangis", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert AuditEvent.objects.filter(action="login", actor=user).count() == 1
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_message_and_is_audited_without_the_password(client, org, make_user):
+    make_user(org, Role.CASEWORKER, username="farangis")
+    response = sign_in_form(client, "farangis", "not-the-password")
+    assert response.status_code == 200
+    assert "Номи корбар ва рамз мувофиқат намекунанд" in response.content.decode()
+    event = AuditEvent.objects.get(action="failed_login")
+    assert event.object_id == "farangis"
+    assert "not-the-password" not in str(event.payload())
+
+
+@pytest.mark.django_db
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, org, make_user):
+    make_user(org, Role.CASEWORKER, username="farangis")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_form(client, "farangis", "guess")
+    response = sign_in_form(client, "farangis", PASSWORD)
+    assert response.status_code == 429
+    assert "Ҳисоб баста шуд" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_sign_out_is_audited(client, org, make_user):
+    user = make_user(org, Role.CASEWORKER, username="farangis")
+    sign_in_form(client, "farangis", PASSWORD)
+    client.post(reverse("logout"))
+    assert AuditEvent.objects.filter(action="logout", actor=user).count() == 1
