@@ -5,7 +5,11 @@ from django.utils.http import urlencode
 
 
 class UserLanguageMiddleware:
-    """Activate the language the signed-in user chose (remembered on the account)."""
+    """Choose the language: the account's choice, else the visitor's cookie, else Tajik.
+
+    The browser's Accept-Language is not consulted: Tajik is the default interface, and
+    whoever wants Russian or English picks it once with the switcher.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,6 +23,8 @@ class UserLanguageMiddleware:
         lang = getattr(user, "language", "") if user.is_authenticated else ""
         if lang in dict(settings.LANGUAGES):
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
+        elif request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in dict(settings.LANGUAGES):
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = settings.LANGUAGE_CODE
         return self.get_response(request)
 
 

@@ -18,6 +18,10 @@ class TestLanguageSwitch:
         assert '<html lang="tg">' in page
         assert "Ташкилотҳо" in page
 
+    def test_browser_language_does_not_override_tajik_default(self, client):
+        page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9,ru;q=0.8")
+        assert '<html lang="tg">' in page.content.decode()
+
     def test_choice_is_remembered_on_the_account_for_a_new_session(
         self, client, login, org, make_user
     ):
