@@ -116,3 +116,24 @@ def test_optional_second_factor_for_a_caseworker(client, org, make_user):
     client.post(reverse("otp_setup"), {"token": totp_now(device)})
     device.refresh_from_db()
     assert device.confirmed
+
+
+@pytest.mark.django_db
+def test_coordinator_waiting_for_setup_may_still_switch_language_and_sign_out(
+    client, org, make_user
+):
+    user = make_user(org, Role.NATIONAL_COORDINATOR)
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    assert response["Location"] == "/"
+    client.post(reverse("logout"))
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_unverified_user_cannot_reach_other_pages_such_as_jobs(client, org, make_user):
+    user = make_user(org, Role.CASEWORKER)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    for path in ("/", "/orgs/", f"/orgs/{org.slug}/", "/jobs/1/"):
+        assert client.get(path)["Location"].startswith(reverse("otp_verify")), path
