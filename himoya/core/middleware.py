@@ -31,7 +31,14 @@ class UserLanguageMiddleware:
 class SecondFactorMiddleware:
     """Send users whose role requires TOTP to set it up or enter it before anything else."""
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/lang/")
+    # Only what a half-signed-in person needs: never the password change, for instance.
+    EXEMPT_PREFIXES = (
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/2fa/",
+        "/static/",
+        "/lang/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

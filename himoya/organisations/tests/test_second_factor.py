@@ -135,5 +135,5 @@ def test_unverified_user_cannot_reach_other_pages_such_as_jobs(client, org, make
     user = make_user(org, Role.CASEWORKER)
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     client.force_login(user)
-    for path in ("/", "/orgs/", f"/orgs/{org.slug}/", "/jobs/1/"):
+    for path in ("/", "/orgs/", f"/orgs/{org.slug}/", "/jobs/1/", "/accounts/password/"):
         assert client.get(path)["Location"].startswith(reverse("otp_verify")), path

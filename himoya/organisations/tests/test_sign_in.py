@@ -65,3 +65,28 @@ def test_sign_out_is_audited(client, org, make_user):
     sign_in_form(client, "farangis", PASSWORD)
     client.post(reverse("logout"))
     assert AuditEvent.objects.filter(action="logout", actor=user).count() == 1
+
+
+@pytest.mark.django_db
+def test_member_changes_own_password_and_weak_one_is_refused(client, login, org, make_user):
+    user = make_user(org, Role.CASEWORKER)
+    login(user)
+    url = reverse("password_change")
+    weak = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "12345", "new_password2": "12345"}
+    )
+    assert weak.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    strong = "a-new-long-passphrase-7"
+    response = client.post(
+        url, {"old_password": PASSWORD, "new_password1": strong, "new_password2": strong}
+    )
+    assert response["Location"] == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(strong)
+
+
+@pytest.mark.django_db
+def test_password_change_needs_sign_in(client):
+    assert client.get(reverse("password_change"))["Location"].startswith(reverse("login"))
