@@ -92,6 +92,23 @@ def do_unlock_member(membership, *, acting_user, request=None) -> bool:
 
 
 @transaction.atomic
+def do_reset_second_factor(membership, *, acting_user, request=None) -> None:
+    """Remove a member's authenticator devices; they set up a new one at next sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=membership.user).delete()
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        organisation=membership.organisation,
+        obj=membership.user,
+        fields=["totp_device"],
+        detail="reset second factor",
+        request=request,
+    )
+
+
+@transaction.atomic
 def do_confirm_totp_device(device, *, acting_user) -> None:
     """Confirm a user's authenticator app after they entered a correct code."""
     device.confirmed = True

@@ -13,4 +13,9 @@ urlpatterns = [
         views.member_unlock,
         name="member_unlock",
     ),
+    path(
+        "<slug:slug>/members/<int:membership_id>/reset-2fa/",
+        views.member_reset_second_factor,
+        name="member_reset_second_factor",
+    ),
 ]

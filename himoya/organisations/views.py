@@ -227,6 +227,7 @@ def member_edit(request, slug, membership_id):
             "membership": membership,
             "form": form,
             "locked_out": lockout.is_locked_out(membership.user.username),
+            "has_second_factor": user_has_device(membership.user),
         },
     )
 
@@ -244,3 +245,35 @@ def member_unlock(request, slug, membership_id):
     else:
         messages.info(request, _("This account was not locked."))
     return redirect("member_edit", slug=org.slug, membership_id=membership.pk)
+
+
+@login_required
+@require_POST
+def member_reset_second_factor(request, slug, membership_id):
+    """Remove a member's authenticator (a lost phone) so they set up a new one."""
+    org = _managed_org(request, slug)
+    membership, _assignable = _managed_membership(request, org, membership_id)
+    if not _manages_whole_person(request.user, membership.user):
+        from himoya.audit.actions import record_permission_denied
+
+        record_permission_denied(request.user, roles.MANAGE_USERS, org, request=request)
+        raise PermissionDenied
+    actions.do_reset_second_factor(membership, acting_user=request.user, request=request)
+    messages.success(
+        request,
+        _("%(name)s will set up a new authenticator at the next sign-in.")
+        % {"name": membership.user.username},
+    )
+    return redirect("member_edit", slug=org.slug, membership_id=membership.pk)
+
+
+def _manages_whole_person(actor, person) -> bool:
+    """Tell whether every role the person holds anywhere is one the actor could give."""
+    from himoya.organisations.models import Membership
+
+    managed = {o.pk: o for o in policy.organisations_managed_by(actor)}
+    for m in Membership.objects.filter(user=person, is_active=True):
+        org = managed.get(m.organisation_id)
+        if org is None or m.role not in dict(policy.assignable_roles(actor, org)):
+            return False
+    return True
