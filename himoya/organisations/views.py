@@ -134,7 +134,8 @@ def organisation_create(request):
 @login_required
 def organisation_detail(request, slug):
     org = policy.get_or_404(policy.organisations_visible_to(request.user), slug=slug)
-    policy.require(request.user, roles.VIEW_ORGANISATION, org, request=request)
+    if not policy.is_system_admin(request.user):
+        policy.require(request.user, roles.VIEW_ORGANISATION, org, request=request)
     members = list(
         policy.memberships_visible_to(request.user)
         .filter(organisation=org)

@@ -20,6 +20,12 @@ class TestOrganisationDetail:
         login(make_user(other_org, Role.ORG_ADMIN))
         assert client.get(self.url(org)).status_code == 404
 
+    def test_system_admin_opens_any_organisation(self, client, login, org, make_org, make_user):
+        login(make_user(make_org(is_national=True), Role.SYSTEM_ADMIN))
+        response = client.get(self.url(org))
+        assert response.status_code == 200
+        assert reverse("member_add", args=[org.slug]) in response.content.decode()
+
     def test_caseworker_of_other_org_gets_404(self, client, login, org, other_org, make_user):
         login(make_user(other_org, Role.CASEWORKER))
         assert client.get(self.url(org)).status_code == 404
