@@ -16,6 +16,7 @@ def production_env() -> dict:
     env.update(
         HIMOYA_SECRET_KEY=secrets.token_urlsafe(50),
         HIMOYA_FIELD_KEY="k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        HIMOYA_INDEX_KEY="i1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         HIMOYA_ALLOWED_HOSTS="himoya.example.org",
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/himoya"),
         DJANGO_SETTINGS_MODULE="himoya.settings",
