@@ -10,9 +10,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
     nav = [(roles.VIEW_ORGANISATION, "organisation_list", _("Organisations"))]
 
-    def ready(self):
-        from himoya.organisations import signals  # noqa: F401
-
     def home_section(self, request):
         from himoya.organisations.home import admin_section
 

@@ -4,7 +4,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from himoya.access.roles import Role
-from himoya.audit.models import AuditEvent
 from himoya.organisations.models import User
 
 PASSWORD = "correct-horse-battery"
@@ -29,23 +28,24 @@ def test_new_password_is_hashed_with_argon2_in_production_settings(client, login
 
 
 @pytest.mark.django_db
-def test_right_password_signs_in_and_is_audited(client, org, make_user):
+def test_right_password_signs_in(client, org, make_user):
     user = make_user(org, Role.CASEWORKER, username="farangis")
     response = sign_in_form(client, "farangis", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    assert AuditEvent.objects.filter(action="login", actor=user).count() == 1
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 @pytest.mark.django_db
-def test_wrong_password_shows_message_and_is_audited_without_the_password(client, org, make_user):
+def test_wrong_password_shows_message_and_keeps_the_user_name(client, org, make_user):
     make_user(org, Role.CASEWORKER, username="farangis")
     response = sign_in_form(client, "farangis", "not-the-password")
     assert response.status_code == 200
-    assert "Номи корбар ва рамз мувофиқат намекунанд" in response.content.decode()
-    event = AuditEvent.objects.get(action="failed_login")
-    assert event.object_id == "farangis"
-    assert "not-the-password" not in str(event.payload())
+    page = response.content.decode()
+    assert "Номи корбар ва рамз мувофиқат намекунанд" in page
+    assert 'value="farangis"' in page
+    assert "not-the-password" not in page
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
@@ -57,14 +57,6 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, or
     assert response.status_code == 429
     assert "Ҳисоб баста шуд" in response.content.decode()
     assert "_auth_user_id" not in client.session
-
-
-@pytest.mark.django_db
-def test_sign_out_is_audited(client, org, make_user):
-    user = make_user(org, Role.CASEWORKER, username="farangis")
-    sign_in_form(client, "farangis", PASSWORD)
-    client.post(reverse("logout"))
-    assert AuditEvent.objects.filter(action="logout", actor=user).count() == 1
 
 
 @pytest.mark.django_db
