@@ -102,8 +102,9 @@ class TestCodeEntry:
         assert TOTPDevice.objects.filter(user=user).count() == 1
 
     def test_anonymous_is_sent_to_login(self, client):
-        response = client.get(reverse("otp_verify"))
-        assert response["Location"].startswith(reverse("login"))
+        for name in ("otp_verify", "otp_setup"):
+            assert client.get(reverse(name))["Location"].startswith(reverse("login"))
+        assert not TOTPDevice.objects.exists()
 
 
 @pytest.mark.django_db
