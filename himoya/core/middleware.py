@@ -29,7 +29,10 @@ class UserLanguageMiddleware:
 
 
 class SecondFactorMiddleware:
-    """Send users whose role requires TOTP to set it up or enter it before anything else."""
+    """Send users whose role requires TOTP to set it up or enter it before anything else.
+
+    After that, someone whose password an admin chose is sent to change it.
+    """
 
     # Only what a half-signed-in person needs: never the password change, for instance.
     EXEMPT_PREFIXES = (
@@ -39,6 +42,7 @@ class SecondFactorMiddleware:
         "/static/",
         "/lang/",
     )
+    PASSWORD_PREFIX = "/accounts/password/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,4 +64,8 @@ class SecondFactorMiddleware:
                     return redirect(f"{reverse('otp_verify')}?{query}")
                 if needs_second_factor(user):
                     return redirect(reverse("otp_setup"))
+            if getattr(user, "must_change_password", False) and not request.path.startswith(
+                self.PASSWORD_PREFIX
+            ):
+                return redirect(reverse("password_change"))
         return self.get_response(request)

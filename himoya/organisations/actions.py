@@ -27,7 +27,11 @@ def do_add_member(organisation, *, username, role, acting_user, password="", **n
     """Create the user if new and give them `role` in `organisation`."""
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, **{k: v for k, v in names.items() if v})
+        user = User(
+            username=username,
+            must_change_password=True,  # the admin knows it; the person replaces it
+            **{k: v for k, v in names.items() if v},
+        )
         user.set_password(password)
         user.save()
         record(
@@ -121,3 +125,13 @@ def do_set_language(user, language: str, *, acting_user=None) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def do_change_own_password(form, *, acting_user, request=None) -> None:
+    """Save a validated PasswordChangeForm; the person now knows the only copy."""
+    user = form.save()
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    record(Action.UPDATE, actor=acting_user, obj=user, fields=["password"], request=request)

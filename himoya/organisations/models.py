@@ -10,6 +10,11 @@ class User(AbstractUser):
     """A person who signs in: a caseworker, lawyer, coordinator …"""
 
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an admin chose the password; cleared when the person changes it."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -2,7 +2,9 @@ from base64 import b32encode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -75,6 +77,24 @@ def otp_setup(request):
             "secret": secret,
             "required": policy.needs_second_factor(request.user),
         },
+    )
+
+
+# --- own password --------------------------------------------------------------------
+
+
+@login_required
+def password_change(request):
+    """Let a person change their own password (required after an admin set it)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_change_own_password(form, acting_user=request.user, request=request)
+        update_session_auth_hash(request, form.user)
+        return redirect("password_change_done")
+    return render(
+        request,
+        "registration/password_change_form.html",
+        {"form": form, "required": request.user.must_change_password},
     )
 
 

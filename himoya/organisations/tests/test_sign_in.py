@@ -4,6 +4,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from himoya.access.roles import Role
+from himoya.audit.models import AuditEvent
 from himoya.organisations.models import User
 
 PASSWORD = "correct-horse-battery"
@@ -82,3 +83,29 @@ def test_member_changes_own_password_and_weak_one_is_refused(client, login, org,
 @pytest.mark.django_db
 def test_password_change_needs_sign_in(client):
     assert client.get(reverse("password_change"))["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_member_added_by_admin_must_choose_own_password_first(client, login, org, make_user):
+    login(make_user(org, Role.ORG_ADMIN))
+    client.post(
+        reverse("member_add", args=[org.slug]),
+        {"username": "nigora", "role": Role.CASEWORKER, "password": "admin-chosen-pass-1"},
+    )
+    client.logout()
+    sign_in_form(client, "nigora", "admin-chosen-pass-1")
+    response = client.get(reverse("organisation_list"))
+    assert response["Location"] == reverse("password_change")
+    page = client.get(reverse("password_change")).content.decode()
+    assert "Рамзи шуморо маъмур гузоштааст" in page
+
+    own = "nigoras-own-passphrase"
+    client.post(
+        reverse("password_change"),
+        {"old_password": "admin-chosen-pass-1", "new_password1": own, "new_password2": own},
+    )
+    user = User.objects.get(username="nigora")
+    assert not user.must_change_password
+    assert user.check_password(own)
+    assert client.get(reverse("organisation_list")).status_code == 200
+    assert AuditEvent.objects.filter(actor=user, action="update", fields=["password"]).exists()
