@@ -130,3 +130,15 @@ def test_query_count_does_not_grow_with_the_events(
     with django_assert_max_num_queries(7):
         response = client.get(URL, {"action": "export", "page": 2})
     assert len(response.context["page"]) == 10
+
+
+def test_page_speaks_tajik_by_default_and_russian_on_request(client, login, org, make_user):
+    for n in range(5):
+        record(Action.EXPORT, organisation=org, object_type="stats.table", object_id=n)
+    auditor = make_user(org, Role.AUDITOR)
+    login(auditor)
+    assert "Маҷаллаи аудит" in rows(client.get(URL, {"action": "export"}))
+    auditor.language = "ru"
+    auditor.save(update_fields=["language"])
+    html = rows(client.get(URL, {"action": "export"}))
+    assert "Журнал аудита" in html and "5 событий" in html
