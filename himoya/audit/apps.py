@@ -14,6 +14,7 @@ class AuditConfig(AppConfig):
         from django.contrib.auth import signals
 
         from himoya.audit import actions
+        from himoya.crypto import checks  # noqa: F401  (registers the key checks)
 
         signals.user_logged_in.connect(actions.on_logged_in, dispatch_uid="audit_login")
         signals.user_logged_out.connect(actions.on_logged_out, dispatch_uid="audit_logout")
