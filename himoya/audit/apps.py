@@ -10,6 +10,11 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
     nav = [(roles.VIEW_AUDIT, "audit_log", _("Audit log"))]
 
+    def home_section(self, request):
+        from himoya.audit.home import section
+
+        return section(request)
+
     def ready(self):
         from django.contrib.auth import signals
 

@@ -45,6 +45,14 @@ def test_auditor_cannot_reach_another_organisation_by_filter(
     assert "alien-1" not in rows(response) and "own-1" in rows(response)
 
 
+def test_admin_of_other_org_sees_only_their_own_organisations_events(
+    client, login, other_org, make_user, logged
+):
+    login(make_user(other_org, Role.ORG_ADMIN))
+    html = rows(client.get(URL))
+    assert "alien-1" in html and "own-1" not in html
+
+
 def test_national_auditor_sees_every_organisation_and_filters_by_one(
     client, login, org, other_org, national, make_user, logged
 ):
