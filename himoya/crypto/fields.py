@@ -22,8 +22,11 @@ and look up with `Person.objects.filter(family_name_index=blind_index(text, ...)
 
 `refresh_blind_indexes(self)` is the protocol `himoya rotate-field-key` relies on: it
 sets every blind-index attribute from the (decrypted) values of the instance and returns
-the names of the fields it set. Call it from `save()` as well; the command calls it for
-every row, and writes back only the indexes that changed.
+the names of the fields it set; the command calls it for every row and writes back only
+the indexes that changed (a queryset update: no save(), no signals). A model that keeps
+its indexes in another table (e.g. one row per name token) writes them itself and
+returns None; the command runs it inside the row's batch transaction (rolled back on
+`--dry-run`). Call it from `save()` or the model's actions as well.
 
 An empty value ("" or None) is stored as it is, unencrypted: emptiness is not secret.
 """

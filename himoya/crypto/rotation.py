@@ -21,7 +21,8 @@ class ModelReport:
     rows: int = 0
     old_values: Counter = field(default_factory=Counter)  # key id -> values under it
     reencrypted: int = 0
-    indexes_changed: int = 0
+    indexes_changed: int = 0  # index fields whose value changed
+    rows_reindexed: int = 0  # rows whose model rewrote its own index table
 
     @property
     def stale(self) -> int:
@@ -78,6 +79,9 @@ def _rotate_model(model, current: str, *, dry_run: bool, batch_size: int) -> Mod
             if stale or refresh:
                 objs = qs.filter(pk__in=[r[0] for r in rows])
                 _rewrite(model, objs, stale, refresh, report, dry_run=dry_run)
+            if dry_run:
+                # A model that stores its indexes elsewhere writes them itself: undo that.
+                transaction.set_rollback(True)
 
 
 def _stale_fields(model, fields, rows, current, report) -> dict:
@@ -105,7 +109,10 @@ def _rewrite(model, qs, stale: dict, refresh: bool, report: ModelReport, *, dry_
         updates = {f.name: getattr(obj, f.attname) for f in stale.get(obj.pk, [])}
         if refresh:
             before = {f.attname: getattr(obj, f.attname) for f in opts.concrete_fields}
-            for name in obj.refresh_blind_indexes() or ():
+            names = obj.refresh_blind_indexes()
+            if names is None:  # indexes kept in another table, written by the model
+                report.rows_reindexed += 1
+            for name in names or ():
                 f = opts.get_field(name)
                 if getattr(obj, f.attname) != before[f.attname]:
                     updates[f.name] = getattr(obj, f.attname)

@@ -66,3 +66,40 @@ def raw_row(model, pk) -> dict:
             f"SELECT {', '.join(columns)} FROM {model._meta.db_table} WHERE id = %s", [pk]
         )
         return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+@pytest.fixture
+def tokened_models(db):
+    """A model that keeps its blind indexes in a table of its own (one row per token)."""
+    with isolate_apps("himoya.crypto"):
+
+        class Holder(models.Model):
+            name = EncryptedCharField()
+
+            class Meta:
+                app_label = "crypto"
+
+            def __str__(self):
+                return f"holder {self.pk}"
+
+            def refresh_blind_indexes(self):
+                self.tokens.all().delete()
+                Token.objects.bulk_create(
+                    Token(holder=self, digest=blind_index(word, "crypto.holder.name"))
+                    for word in self.name.split()
+                )
+
+        class Token(models.Model):
+            holder = models.ForeignKey(Holder, on_delete=models.CASCADE, related_name="tokens")
+            digest = models.CharField(max_length=64)
+
+            class Meta:
+                app_label = "crypto"
+
+            def __str__(self):
+                return self.digest
+
+        with connection.schema_editor() as editor:
+            editor.create_model(Holder)
+            editor.create_model(Token)
+        yield Holder, Token

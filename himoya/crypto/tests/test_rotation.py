@@ -118,3 +118,21 @@ def test_new_field_key_prints_an_entry_that_works(settings, capsys):
     assert decrypt(encrypt("x", "c"), "c") == "x"
     with pytest.raises(CommandError):
         call_command("new-field-key", "bad id")
+
+
+def test_index_table_kept_by_the_model_is_rebuilt_and_left_alone_on_dry_run(
+    settings, keyring, tokened_models
+):
+    Holder, Token = tokened_models
+    holder = Holder.objects.create(name="Ҳасан Ҷӯраев")
+    holder.refresh_blind_indexes()
+    old = set(Token.objects.values_list("digest", flat=True))
+    settings.INDEX_KEY = K2
+    (dry,) = rotation.rotate([Holder], dry_run=True)
+    assert dry.rows_reindexed == 1
+    assert set(Token.objects.values_list("digest", flat=True)) == old
+    (report,) = rotation.rotate([Holder])
+    assert report.rows_reindexed == 1
+    wanted = blind_index("ҳасан", "crypto.holder.name")
+    assert Token.objects.filter(digest=wanted, holder=holder).exists()
+    assert not Token.objects.filter(digest__in=old).exists()

@@ -30,19 +30,20 @@ class Command(BaseCommand):
             return
         for r in reports:
             old = ", ".join(f"{kid}: {n}" for kid, n in sorted(r.old_values.items())) or "none"
+            own = f", {r.rows_reindexed} rows re-indexed by the model" if r.rows_reindexed else ""
             if dry_run:
                 self.stdout.write(
                     f"{r.label}: {r.rows} rows, {r.stale} values under old keys ({old}), "
-                    f"{r.indexes_changed} blind indexes to refresh"
+                    f"{r.indexes_changed} blind indexes to refresh{own}"
                 )
             else:
                 self.stdout.write(
                     f"{r.label}: {r.rows} rows, {r.reencrypted} values re-encrypted "
                     f"under key {current} (were {old}), {r.indexes_changed} blind indexes "
-                    "refreshed"
+                    f"refreshed{own}"
                 )
         values = sum(r.reencrypted for r in reports)
-        indexes = sum(r.indexes_changed for r in reports)
+        indexes = sum(r.indexes_changed + r.rows_reindexed for r in reports)
         if dry_run:
             stale = sum(r.stale for r in reports)
             self.stdout.write(f"Dry run: {stale} values under old keys; nothing changed.")
