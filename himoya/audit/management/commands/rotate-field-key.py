@@ -43,21 +43,21 @@ class Command(BaseCommand):
                     f"refreshed{own}"
                 )
         values = sum(r.reencrypted for r in reports)
-        indexes = sum(r.indexes_changed + r.rows_reindexed for r in reports)
+        changed = sum(r.indexes_changed for r in reports)
+        reindexed = sum(r.rows_reindexed for r in reports)
         if dry_run:
             stale = sum(r.stale for r in reports)
             self.stdout.write(f"Dry run: {stale} values under old keys; nothing changed.")
             return
-        if values or indexes:
+        summary = (
+            f"{values} values re-encrypted under key {current}, {changed} blind indexes "
+            f"refreshed, {reindexed} rows re-indexed by their model"
+        )
+        if values or changed:
             record(
                 Action.UPDATE,
                 object_type="crypto.field_key",
                 object_id=current,
-                detail=f"rotate-field-key: {values} values re-encrypted, {indexes} indexes",
+                detail=f"rotate-field-key: {summary}",
             )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Done: {values} values re-encrypted under key {current}, "
-                f"{indexes} blind indexes refreshed."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"Done: {summary}."))
