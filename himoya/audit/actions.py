@@ -42,9 +42,14 @@ def _check_no_identity_in(detail: str, obj) -> None:
         value = obj.__dict__.get(f.attname)
         if isinstance(value, datetime.date):
             value = value.isoformat()
-        if isinstance(value, str) and len(value.strip()) >= MIN_IDENTITY_LEN:
-            if value.strip().casefold() in folded:
-                raise ValueError(f"Audit `detail` must not hold the value of {f.name!r}.")
+        if not isinstance(value, str):
+            continue
+        value = value.strip().casefold()
+        # Short numbers ("12" years) would match ids by chance; words must match whole.
+        if len(value) < MIN_IDENTITY_LEN or (len(value) < 6 and not any(map(str.isalpha, value))):
+            continue
+        if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded):
+            raise ValueError(f"Audit `detail` must not hold the value of {f.name!r}.")
 
 
 def record(

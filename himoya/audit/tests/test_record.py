@@ -68,3 +68,9 @@ def test_anonymous_actor_is_not_stored(org):
 
     event = record(Action.PERMISSION_DENIED, actor=AnonymousUser(), organisation=org)
     assert (event.actor_id, event.actor_name, event.organisation_id) == (None, "", org.pk)
+
+
+@pytest.mark.parametrize("detail", ["validation failed", "case 1990", "status: identified"])
+def test_detail_that_merely_contains_similar_text_is_accepted(person, detail):
+    person.family_name = "Ali"
+    assert record(Action.UPDATE, obj=person, fields=["family_name"], detail=detail).pk
