@@ -198,6 +198,7 @@ def test_the_official_xlsform_choices_are_codes_of_the_registry():
         "typeofsexexploitation": "vic_TypeOfSexExploitation",
         "status": "cas_Status",
         "traffickingstatus": "vic_TraffickingStatus",
+        "consent": "con_Consent",
     }
     seen = {name: set() for name in lists}
     for list_name, code, _label in sheet.iter_rows(min_row=2, values_only=True):
@@ -206,6 +207,7 @@ def test_the_official_xlsform_choices_are_codes_of_the_registry():
             assert registry.is_valid(lists[list_name], code), (list_name, code)
             seen[list_name].add(code)
     assert len(seen["citizenship"]) == 249
+    assert seen["consent"] == {"TRUE", "FALSE"}
     assert seen["forcedlabourindustry"] == {
         c.code for c in registry.top_level("vic_ForcedLabourIndustry")
     }
