@@ -183,3 +183,44 @@ def test_missing_markers_and_bad_flags():
     assert record.values["citizenship"] is None and record.values["sex"] is None
     with pytest.raises(ValueError, match="not a CTDC flag"):
         ctdc.from_ctdc({"isForcedLabour": "maybe"})
+
+
+def test_table_from_ctdc_equals_from_ctdc_row_for_row():
+    import pyarrow.feather as feather
+
+    table = feather.read_table(settings.HIMOYA_SHARED_DATA / KANON)
+    table = table.take(list(range(0, table.num_rows, 25)))
+    bulk = ctdc.table_from_ctdc(table).to_pylist()
+    for row, mine in zip(table.to_pylist(), bulk, strict=True):
+        record = ctdc.from_ctdc(row, keep_rest=False)
+        for list_name in ctdc.FLAG_LISTS:
+            assert set(filter(None, mine[list_name].split(","))) == record.codes[list_name]
+        assert set(filter(None, mine["answered"].split(","))) == record.answered
+        assert {key: mine[key] for key, _ in ctdc.VALUE_COLUMNS.values()} == record.values
+    assert sum("ForcedLabour" in r["vic_TypeOfExploitation"].split(",") for r in bulk) == sum(
+        row["isForcedLabour"] == 1 for row in table.select(["isForcedLabour"]).to_pylist()
+    )
+
+
+def test_table_from_ctdc_reads_a_csv_with_text_flags():
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "isForcedLabour": ["1", "0", "", "-99"],
+            "meansOfControlRestrictsMovement": ["1", None, "0", ""],
+            "gender": ["Male", "Female", "", None],
+            "citizenship": ["TJ", "KGZ", "00", None],
+        }
+    )
+    out = ctdc.table_from_ctdc(table).to_pylist()
+    assert [r["vic_TypeOfExploitation"] for r in out] == ["ForcedLabour", "", "", ""]
+    assert [r["vic_MethodsOfControl"] for r in out] == ["Other", "", "", ""]
+    assert [r["sex"] for r in out] == ["male", "female", None, None]
+    assert [r["citizenship"] for r in out] == ["TJ", "KG", None, None]
+    assert [r["answered"] for r in out] == [
+        "vic_TypeOfExploitation,vic_MethodsOfControl",
+        "vic_TypeOfExploitation",
+        "",
+        "",
+    ]
