@@ -14,20 +14,24 @@ flags. HTCDS spells the same as code sets (`vic_TypeOfExploitation` = {"ForcedLa
 - `VALUE_COLUMNS`: the value columns and the code list their values map to.
 - `UNMAPPED`: the CTDC columns with no HTCDS meaning, and why.
 - `from_ctdc(row)` turns one CTDC row (a dict; NaN/None/""/-99 are "not recorded") into a
-  `CtdcRecord(codes, values, rest)`; `to_ctdc(codes, values, rest)` turns it back.
-  `rest` holds exactly the CTDC cells that `to_ctdc(codes, values)` would not reproduce on
-  its own (a 0 where the export writes empty, unmapped columns, odd spellings of the
-  concatenated columns); keep it beside the imported case and the export reproduces the
-  source row cell for cell. Without it the round trip is exact at the HTCDS level:
-  `from_ctdc(to_ctdc(codes, values))` gives the same codes and values again.
+  `CtdcRecord(codes, values, answered, rest)`; `to_ctdc(codes, values, rest, answered)`
+  turns it back.
   `answered` names the flag groups (by HTCDS list) that the row recorded at all, which is
   what a share's denominator needs; pass it back to `to_ctdc` to write 0s, not blanks.
+  `rest` holds exactly the CTDC cells that `to_ctdc(codes, values, answered=...)` would not
+  reproduce on its own (a 0 where the export writes empty, unmapped columns, odd spellings
+  of the concatenated columns; about 11 cells a row in the K-anon file); keep it beside
+  the imported case and the export reproduces the source row cell for cell. Without it
+  the round trip is exact at the HTCDS level: `from_ctdc(to_ctdc(codes, values,
+  answered=answered))` gives the same codes, values and answered lists again.
+- `table_from_ctdc(pyarrow_table)` does `from_ctdc(..., keep_rest=False)` for a whole file
+  at once, column-wise (bulk imports).
 
 CTDC writes only "yes" for a code; HTCDS code sets do the same, so a CTDC 0 ("recorded as
 no") and an empty cell ("not recorded") both become "code absent" (the difference lives in
-`rest`). On export a flag group (exploitation, control, labour, sex, recruiter) that is answered or
-has a code present is written as 1 for present codes and 0 for the others; any other
-group stays empty.
+`rest`). On export a flag group (exploitation, control, labour, sex, recruiter) that is
+answered or has a code present is written as 1 for present codes and 0 for the others;
+any other group stays empty.
 
 The 2024 global synthetic data set uses the same flag names for the columns it keeps but
 alpha-3 country codes and "Man"/"Woman" for gender; `from_ctdc` reads those too.
