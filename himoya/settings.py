@@ -162,6 +162,10 @@ AXES_COOLOFF_TIME = 1  # hours
 # its admin unlocking the member whose failures caused it (that removes those attempts).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every request comes from the proxy's address: count the proxies
+# we trust so the lock-out sees each client's own address (X-Forwarded-For).
+HIMOYA_TRUSTED_PROXIES = int(os.environ.get("HIMOYA_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "himoya.core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
