@@ -422,8 +422,8 @@ def do_add_perpetrator(
 ) -> Defendant:
     """Record a perpetrator and put them in the proceeding with a status."""
     _check_open(proceeding)
-    _check_codes("prs_Gender", [sex], "sex")
-    _check_codes("jus_AgeGroup", [age_group], "age_group")
+    _check_codes("sex", [sex], "sex")
+    _check_codes("age_group", [age_group], "age_group")
     _check_codes("per_RoleInProcess", [role], "role")
     _check_codes("jus_PerpetratorStatus", [status], "status")
     if relationship_to_victim:
@@ -472,11 +472,7 @@ def _check_country(code: str) -> str:
     code = (code or "").strip().upper()
     if not code:
         return ""
-    if "country" in registry.names():
-        ok = registry.is_valid("country", code)
-    else:  # the ISO country list arrives with the vocabulary work
-        ok = len(code) == 2 and code.isalpha()
-    if not ok:
+    if not registry.is_valid("country", code):
         raise ValidationError({"citizenship": _("Unknown country code %(code)s.") % {"code": code}})
     return code
 

@@ -133,14 +133,9 @@ class PerpetratorForm(forms.Form):
     identity_document = forms.CharField(
         label=_("Identity document"), max_length=100, required=False
     )
-    sex = code_field("prs_Gender", _("Sex"))
-    age_group = code_field("jus_AgeGroup", _("Age group"))
-    citizenship = forms.CharField(
-        label=_("Citizenship"),
-        max_length=2,
-        required=False,
-        help_text=_("Two-letter country code, for example TJ, RU, KZ."),
-    )
+    sex = code_field("sex", _("Sex"))
+    age_group = code_field("age_group", _("Age group"))
+    citizenship = forms.ChoiceField(label=_("Citizenship"), required=False)
     role = code_field("per_RoleInProcess", _("Role"))
     relationship_to_victim = code_field(
         "vic_RelationshipToTrafficker", _("Relationship to the victim"), required=False
@@ -156,6 +151,7 @@ class PerpetratorForm(forms.Form):
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = cases
+        self.fields["citizenship"].choices = registry.sorted_choices("country", blank=True)
         self.fields["status"].choices = [
             (s, registry.label_lazy("jus_PerpetratorStatus", s)) for s in ("suspected", "accused")
         ]

@@ -171,8 +171,9 @@ class Hearing(models.Model):
 class Perpetrator(models.Model):
     """A suspected or accused trafficker (HTCDS perpetrator fields); identity encrypted."""
 
-    sex_label = CodeLabel("prs_Gender", "sex")
-    age_group_label = CodeLabel("jus_AgeGroup", "age_group")
+    sex_label = CodeLabel("sex", "sex")
+    age_group_label = CodeLabel("age_group", "age_group")
+    citizenship_label = CodeLabel("country", "citizenship")
     role_label = CodeLabel("per_RoleInProcess", "role")
     relationship_label = CodeLabel("vic_RelationshipToTrafficker", "relationship_to_victim")
 

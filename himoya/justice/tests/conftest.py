@@ -64,8 +64,8 @@ def open_criminal(agency, user, *, opened_on=OPENED, articles=("130.1",), **kw):
 
 def add_suspect(proceeding, user, **kw):
     fields = {
-        "sex": "Masculine",
-        "age_group": "30-44",
+        "sex": "male",
+        "age_group": "30-38",
         "role": "RecruiterOrIntermediary",
         "citizenship": "TJ",
         **kw,

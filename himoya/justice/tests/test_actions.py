@@ -136,13 +136,13 @@ class TestStageMachine:
             actions.do_record_verdict(
                 at_trial, on=D(2026, 6, 1), outcome="convicted", acting_user=investigator
             )
-        assert "sentence" in str(exc.value)
+        assert "ҷазо лозим аст" in str(exc.value)  # Tajik is the default language
         at_trial.refresh_from_db()
         assert at_trial.stage == "trial"
         assert at_trial.defendants.get().status == "accused"
 
     def test_one_convicted_one_acquitted(self, at_trial, investigator):
-        second = add_suspect(at_trial, investigator, status="accused", sex="Feminine")
+        second = add_suspect(at_trial, investigator, status="accused", sex="female")
         first = at_trial.defendants.exclude(pk=second.pk).get()
         actions.do_record_verdict(
             at_trial,

@@ -47,11 +47,11 @@ def test_proceeding_from_investigation_to_conviction(
         page.click("button.primary")
         assert page.url == detail
 
-    for sex, role in (("Masculine", "RecruiterOrIntermediary"), ("Feminine", "Exploiter")):
+    for sex, role in (("male", "RecruiterOrIntermediary"), ("female", "Exploiter")):
         page.goto(f"{detail}perpetrators/add/")
         page.select_option("#id_sex", sex)
-        page.select_option("#id_age_group", "30-44")
-        page.fill("#id_citizenship", "TJ")
+        page.select_option("#id_age_group", "30-38")
+        page.select_option("#id_citizenship", "TJ")
         page.select_option("#id_role", role)
         page.check(f"input[name=cases][value='{cases[0].pk}']")
         page.click("button.primary")

@@ -14,7 +14,7 @@ def convicted(agency, investigator, police_case, ngo_case, legal_aid, lawyer):
     """Two proceedings: one with two convictions (TJ man, RU woman), one still investigated."""
     p = open_criminal(agency, investigator, articles=["130.1", "132"])
     man = add_suspect(p, investigator)
-    woman = add_suspect(p, investigator, sex="Feminine", citizenship="RU", role="Exploiter")
+    woman = add_suspect(p, investigator, sex="female", citizenship="RU", role="Exploiter")
     part = actions.do_add_victim(
         p, police_case, roles=["injured_party"], joined_on=D(2026, 2, 3), acting_user=investigator
     )
@@ -63,20 +63,20 @@ def test_proceedings_by_article_and_stage(convicted):
 def test_persons_by_status_sex_and_citizenship(convicted):
     rows = queries.persons_by_status()
     assert rows == [
-        {"sex": "Feminine", "citizenship": "RU", "suspected": 1, "prosecuted": 1, "convicted": 1},
-        {"sex": "Masculine", "citizenship": "TJ", "suspected": 2, "prosecuted": 1, "convicted": 1},
+        {"sex": "female", "citizenship": "RU", "suspected": 1, "prosecuted": 1, "convicted": 1},
+        {"sex": "male", "citizenship": "TJ", "suspected": 2, "prosecuted": 1, "convicted": 1},
     ]
     assert queries.persons_by_status(start=D(2026, 6, 1)) == []
 
 
 def test_a_person_in_two_proceedings_counts_once(convicted, investigator):
     p, q = convicted
-    man = p.defendants.get(perpetrator__sex="Masculine").perpetrator
+    man = p.defendants.get(perpetrator__sex="male").perpetrator
     from himoya.justice.models import Defendant
 
     Defendant.objects.create(proceeding=q, perpetrator=man, status="suspected")
     rows = {r["sex"]: r for r in queries.persons_by_status()}
-    assert rows["Masculine"]["suspected"] == 2
+    assert rows["male"]["suspected"] == 2
 
 
 def test_sentences(convicted):
