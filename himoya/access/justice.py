@@ -84,6 +84,16 @@ def represented_cases(user) -> Q | None:
     return Q(pk__in=represented_case_ids(user))
 
 
+def statistics_agencies(user) -> set[int] | None:
+    """Agencies whose figures the user may read: None for all (national roles), else ids.
+
+    An empty set means none. Figures are aggregates; no record is reachable from them.
+    """
+    if policy.has_perm(user, roles.VIEW_STATS_NATIONAL):
+        return None
+    return policy.org_ids_with(user, roles.VIEW_STATS_ORG)
+
+
 def perpetrators_visible_to(user) -> QuerySet:
     """Perpetrators in proceedings the user may see."""
     from himoya.justice.models import Perpetrator

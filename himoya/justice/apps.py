@@ -8,7 +8,10 @@ class JusticeConfig(AppConfig):
     name = "himoya.justice"
     label = "justice"
     verbose_name = _("Justice")
-    nav = [(roles.MANAGE_PROCEEDINGS, "proceeding_list", _("Proceedings"))]
+    nav = [
+        (roles.MANAGE_PROCEEDINGS, "proceeding_list", _("Proceedings")),
+        (roles.VIEW_STATS_NATIONAL, "justice_figures", _("Prosecution figures")),
+    ]
 
     def ready(self):
         from himoya.access.cases import add_case_visibility
@@ -18,11 +21,10 @@ class JusticeConfig(AppConfig):
 
     def home_section(self, request):
         """Upcoming hearings and deadlines of the proceedings the user follows."""
+        from himoya.access import policy
         from himoya.justice.queries import upcoming_hearings
 
         perms = {roles.MANAGE_PROCEEDINGS, roles.VIEW_REPRESENTED_CASE}
-        from himoya.access import policy
-
         if not perms & policy.all_permissions(request.user):
             return None
         return {

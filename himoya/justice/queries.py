@@ -121,7 +121,7 @@ def persons_by_status(start=None, end=None, organisation_ids=None, by=("sex", "c
     return sorted(table.values(), key=lambda e: tuple(str(e[f]) for f in by))
 
 
-PRISON_BRACKETS = [(0, 60, "under5"), (60, 120, "5to10"), (120, 10**6, "over10")]
+PRISON_BRACKETS = [(0, 60, "under5"), (60, 120, "from5to10"), (120, 10**6, "over10")]
 
 
 def sentences(start=None, end=None, organisation_ids=None) -> dict:

@@ -5,6 +5,7 @@ from himoya.justice import views
 urlpatterns = [
     path("", views.proceeding_list, name="proceeding_list"),
     path("new/", views.proceeding_create, name="proceeding_create"),
+    path("figures/", views.justice_figures, name="justice_figures"),
     path("<int:pk>/", views.proceeding_detail, name="proceeding_detail"),
     path("<int:pk>/identity/", views.proceeding_identity, name="proceeding_identity"),
     path("<int:pk>/articles/", views.proceeding_articles, name="proceeding_articles"),

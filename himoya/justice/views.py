@@ -1,8 +1,12 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -11,9 +15,10 @@ from himoya.access import justice as access
 from himoya.access import policy, roles
 from himoya.access.cases import cases_visible_to
 from himoya.audit.actions import Action, record
-from himoya.justice import actions, forms
+from himoya.justice import actions, forms, queries
 from himoya.justice.models import Proceeding, case_number_key
 from himoya.organisations.models import Organisation
+from himoya.vocab import registry
 
 
 def _proceeding(request, pk) -> Proceeding:
@@ -373,6 +378,60 @@ def notification_add(request, pk, participation_id):
         ):
             return redirect("proceeding_detail", pk=pk)
     return _form_page(request, proceeding, form, _("What the victim was told"))
+
+
+@login_required
+def justice_figures(request):
+    """Aggregates for a calendar year: national for coordinators, the agency's own else."""
+    agencies = access.statistics_agencies(request.user)
+    if agencies is not None and not agencies:
+        policy.require(request.user, roles.VIEW_STATS_ORG, request=request)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    period = {"start": start, "end": end, "organisation_ids": agencies}
+    hide = agencies is None  # national figures hide small cells
+    small = settings.HIMOYA_SMALL_CELL
+
+    def cell(n):
+        return f"<{small}" if hide and 0 < n < small else n
+
+    persons = [
+        {**row, **{k: cell(row[k]) for k in ("suspected", "prosecuted", "convicted")}}
+        for row in queries.persons_by_status(**period)
+    ]
+    for row in persons:
+        row["sex_label"] = registry.label("sex", row["sex"])
+        row["citizenship_label"] = registry.label("country", row["citizenship"] or "")
+    by_article = [
+        {
+            **row,
+            "article_label": registry.label("jus_CriminalCodeArticle", row["article"]),
+            "stage_label": registry.label("jus_Stage", row["stage"]),
+            "proceedings": cell(row["proceedings"]),
+        }
+        for row in queries.proceedings_by_article_and_stage(**period)
+    ]
+    return render(
+        request,
+        "justice/justice_figures.html",
+        {
+            "year": year,
+            "start": start,
+            "end": end,
+            "national": agencies is None,
+            "agencies": Organisation.objects.filter(pk__in=agencies or []),
+            "by_article": by_article,
+            "persons": persons,
+            "sentences": queries.sentences(**period),
+            "compensation": queries.compensation(**period),
+            "representation": queries.victims_with_representation(**period),
+            "median_days": queries.median_days_identification_to_verdict(**period),
+        },
+    )
 
 
 def _form_page(request, proceeding, form, title):

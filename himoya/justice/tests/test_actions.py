@@ -303,3 +303,25 @@ class TestRecords:
         actions.do_record_compensation(proceeding, ordered=1000, paid=400, acting_user=investigator)
         proceeding.refresh_from_db()
         assert proceeding.compensation_paid == 400
+
+
+class TestCivilClaim:
+    def test_claim_for_compensation_is_granted(self, legal_aid, lawyer):
+        p = actions.do_open_proceeding(
+            legal_aid,
+            kind="civil",
+            case_number="2-81/2026",
+            opened_on=D(2026, 2, 1),
+            acting_user=lawyer,
+        )
+        with pytest.raises(ValidationError):
+            actions.do_record_verdict(p, on=D(2026, 5, 1), outcome="convicted", acting_user=lawyer)
+        actions.do_record_verdict(
+            p,
+            on=D(2026, 5, 1),
+            outcome="claim_granted",
+            compensation_ordered="8000",
+            acting_user=lawyer,
+        )
+        p.refresh_from_db()
+        assert (p.stage, p.outcome, p.compensation_ordered) == ("verdict", "claim_granted", 8000)

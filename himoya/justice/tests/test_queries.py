@@ -83,7 +83,7 @@ def test_sentences(convicted):
     figures = queries.sentences()
     assert figures["convicted"] == 2
     assert figures["by_type"] == {"prison": 1, "suspended": 1, "fine": 1, "amnesty": 0}
-    assert figures["prison_by_length"] == {"under5": 0, "5to10": 0, "over10": 1}
+    assert figures["prison_by_length"] == {"under5": 0, "from5to10": 0, "over10": 1}
 
 
 def test_compensation_ordered_and_paid(convicted):
@@ -109,3 +109,53 @@ def test_median_time_from_identification_to_verdict(convicted, agency, investiga
 def test_figures_are_limited_to_given_agencies(convicted, other_org):
     assert queries.proceedings_by_article_and_stage(organisation_ids=[other_org.pk]) == []
     assert queries.compensation(organisation_ids=[other_org.pk])["proceedings"] == 0
+
+
+class TestFiguresPage:
+    @pytest.fixture
+    def coordinator(self, make_org, make_user):
+        from himoya.access.roles import Role
+        from himoya.organisations.models import Organisation
+
+        commission = make_org("commission", kind=Organisation.Kind.MINISTRY, is_national=True)
+        return make_user(commission, Role.NATIONAL_COORDINATOR)
+
+    def url(self):
+        from django.urls import reverse
+
+        return reverse("justice_figures") + "?year=2026"
+
+    def test_coordinator_sees_national_aggregates_with_small_cells_hidden(
+        self, convicted, client, login, coordinator
+    ):
+        login(coordinator)
+        response = client.get(self.url())
+        assert response.status_code == 200
+        persons = response.context["persons"]
+        assert {r["convicted"] for r in persons} == {"<5"}
+        assert response.context["sentences"]["convicted"] == 2
+        page = response.content.decode()
+        assert "12-345" not in page and "/justice/" not in page.split("<main")[1]
+
+    def test_agency_supervisor_sees_own_figures_in_full(
+        self, convicted, client, login, investigator
+    ):
+        login(investigator)
+        response = client.get(self.url())
+        assert [r["convicted"] for r in response.context["persons"]] == [1, 1]
+
+    def test_other_agency_sees_none_of_these(self, convicted, client, login, make_org, make_user):
+        from himoya.access.roles import Role
+        from himoya.organisations.models import Organisation
+
+        other = make_org("police-kulob", kind=Organisation.Kind.LAW_ENFORCEMENT)
+        login(make_user(other, Role.SUPERVISOR))
+        response = client.get(self.url())
+        assert response.context["persons"] == []
+
+    def test_lawyer_without_statistics_gets_403(self, client, login, lawyer):
+        login(lawyer)
+        assert client.get(self.url()).status_code == 403
+
+    def test_anonymous_is_sent_to_login(self, client):
+        assert client.get(self.url()).status_code == 302

@@ -296,3 +296,46 @@ class TestBadInputThroughViews:
         assert Hearing.objects.get().place == "Room 3"
         home = client.get(reverse("home")).content.decode()
         assert "Room 3" in home
+
+
+class TestQueryCounts:
+    def test_list_queries_do_not_grow_with_proceedings(
+        self, agency, investigator, client, login, django_assert_num_queries
+    ):
+        from himoya.justice.tests.conftest import open_criminal
+
+        login(investigator)
+        open_criminal(agency, investigator)
+        client.get(reverse("proceeding_list"))
+        with django_assert_num_queries(QUERIES_LIST) as ctx:
+            client.get(reverse("proceeding_list"))
+        for n in range(3):
+            open_criminal(agency, investigator, case_number=f"{n}/2026", articles=["132", "167"])
+        with django_assert_num_queries(len(ctx.captured_queries)):
+            client.get(reverse("proceeding_list"))
+
+    def test_detail_queries_do_not_grow_with_victims(
+        self, world, client, login, investigator, agency, django_assert_num_queries
+    ):
+        from himoya.cases.tests.factories import register_case
+
+        login(investigator)
+        client.get(url("proceeding_detail", world))
+        with django_assert_num_queries(QUERIES_DETAIL) as ctx:
+            client.get(url("proceeding_detail", world))
+        for _ in range(2):
+            case = register_case(agency, investigator)
+            actions.do_add_victim(
+                world["p"],
+                case,
+                roles=["witness"],
+                joined_on=D(2026, 2, 5),
+                acting_user=investigator,
+            )
+            add_suspect(world["p"], investigator)
+        with django_assert_num_queries(len(ctx.captured_queries)):
+            client.get(url("proceeding_detail", world))
+
+
+QUERIES_LIST = 7
+QUERIES_DETAIL = 13
