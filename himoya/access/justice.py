@@ -49,6 +49,21 @@ def can_work_for_victim(user, proceeding) -> bool:
     return can_manage(user, proceeding) or represents_victim_in(user, proceeding)
 
 
+def can_notify(user, participation) -> bool:
+    """Agency staff, or the lawyer representing this victim now, note what they were told."""
+    return can_manage(user, participation.proceeding) or (
+        active_representations(user).filter(case_id=participation.case_id).exists()
+    )
+
+
+def require_notify(user, participation, *, request=None) -> None:
+    if can_notify(user, participation):
+        return
+    policy.require(
+        user, roles.MANAGE_PROCEEDINGS, participation.proceeding.organisation, request=request
+    )
+
+
 def require_manage(user, proceeding, *, request=None) -> None:
     policy.require(user, roles.MANAGE_PROCEEDINGS, proceeding.organisation, request=request)
 

@@ -96,9 +96,12 @@ def proceeding_detail(request, pk):
         proceeding.participations.select_related("case").prefetch_related("notifications")
     )
     representations = list(proceeding.representations.select_related("lawyer", "organisation"))
+    can_manage = access.can_manage(request.user, proceeding)
+    represented = set(access.represented_case_ids(request.user).values_list("case_id", flat=True))
     for p in participations:
         p.visible = p.case_id in visible_cases
         p.lawyers = [r for r in representations if r.case_id == p.case_id]
+        p.can_notify = can_manage or p.case_id in represented
     return render(
         request,
         "justice/proceeding_detail.html",
@@ -108,7 +111,7 @@ def proceeding_detail(request, pk):
             "defendants": proceeding.defendants.select_related("perpetrator"),
             "participations": participations,
             "hearings": proceeding.hearings.all(),
-            "can_manage": access.can_manage(request.user, proceeding),
+            "can_manage": can_manage,
             "can_work_for_victim": access.can_work_for_victim(request.user, proceeding),
             "can_reveal": policy.has_perm(request.user, roles.VIEW_IDENTITY),
         },
@@ -366,7 +369,7 @@ def representation_add(request, pk, participation_id):
 @login_required
 def notification_add(request, pk, participation_id):
     proceeding, participation = _participation(request, pk, participation_id)
-    access.require_victim_side(request.user, proceeding, request=request)
+    access.require_notify(request.user, participation, request=request)
     form = forms.NotificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _run(

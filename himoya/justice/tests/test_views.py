@@ -103,6 +103,14 @@ def test_representing_lawyer_adds_hearings_and_notes(name, world, client, login,
     assert client.get(url(name, world)).status_code == 200
 
 
+def test_lawyer_cannot_note_for_a_victim_she_does_not_represent(world, client, login, lawyer):
+    login(lawyer)
+    other = reverse("notification_add", args=[world["p"].pk, world["ngo_part"].pk])
+    assert client.get(other).status_code == 403
+    page = client.get(url("proceeding_detail", world)).content.decode()
+    assert page.count("/told/") == 1
+
+
 @pytest.mark.parametrize("name", MANAGE_VIEWS)
 def test_representing_lawyer_gets_403_on_agency_views(name, world, client, login, lawyer):
     login(lawyer)
