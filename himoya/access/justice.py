@@ -34,6 +34,11 @@ def proceedings_visible_to(user) -> QuerySet:
     ).select_related("organisation")
 
 
+def proceedings_of_case(user, case) -> QuerySet:
+    """Proceedings a victim's case takes part in, as far as the user may see them."""
+    return proceedings_visible_to(user).filter(participations__case=case).distinct()
+
+
 def can_manage(user, proceeding) -> bool:
     """Tell whether the user works on the proceeding for the investigating agency."""
     return policy.has_perm(user, roles.MANAGE_PROCEEDINGS, proceeding.organisation)

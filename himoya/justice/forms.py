@@ -199,6 +199,10 @@ class RepresentationForm(forms.Form):
         )
 
 
+class RepresentationEndForm(forms.Form):
+    ends_on = date_field(_("To"))
+
+
 class NotificationForm(forms.Form):
     told_on = date_field(_("Told on"))
     topic = code_field("jus_NotificationTopic", _("Topic"))

@@ -26,6 +26,11 @@ urlpatterns = [
         name="representation_add",
     ),
     path(
+        "<int:pk>/lawyers/<int:representation_id>/end/",
+        views.representation_end,
+        name="representation_end",
+    ),
+    path(
         "<int:pk>/victims/<int:participation_id>/told/",
         views.notification_add,
         name="notification_add",

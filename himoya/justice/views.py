@@ -367,6 +367,28 @@ def representation_add(request, pk, participation_id):
 
 
 @login_required
+def representation_end(request, pk, representation_id):
+    """Close a representation on a date: the agency, or the lawyer herself."""
+    proceeding = _proceeding(request, pk)
+    representation = policy.get_or_404(
+        proceeding.representations.select_related("organisation"), pk=representation_id
+    )
+    if representation.lawyer_id != request.user.pk:
+        access.require_manage(request.user, proceeding, request=request)
+    form = forms.RepresentationEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form,
+            actions.do_end_representation,
+            representation,
+            ends_on=form.cleaned_data["ends_on"],
+            acting_user=request.user,
+        ):
+            return redirect("proceeding_detail", pk=pk)
+    return _form_page(request, proceeding, form, _("End of representation"))
+
+
+@login_required
 def notification_add(request, pk, participation_id):
     proceeding, participation = _participation(request, pk, participation_id)
     access.require_notify(request.user, participation, request=request)

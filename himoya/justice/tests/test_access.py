@@ -71,3 +71,22 @@ def test_anonymous_sees_nothing(proceeding):
     from django.contrib.auth.models import AnonymousUser
 
     assert not proceedings_visible_to(AnonymousUser()).exists()
+
+
+def test_proceedings_of_a_case_follow_visibility(
+    proceeding, investigator, ngo_case, ngo_caseworker, other_org, make_user
+):
+    from django.template.loader import render_to_string
+
+    from himoya.access.justice import proceedings_of_case
+
+    actions.do_add_victim(
+        proceeding, ngo_case, roles=["witness"], joined_on=D(2026, 2, 2), acting_user=investigator
+    )
+    assert list(proceedings_of_case(ngo_caseworker, ngo_case)) == [proceeding]
+    assert not proceedings_of_case(make_user(other_org, Role.CASEWORKER), ngo_case).exists()
+    html = render_to_string(
+        "justice/case_proceedings.html",
+        {"proceedings": proceedings_of_case(ngo_caseworker, ngo_case)},
+    )
+    assert f"/justice/{proceeding.pk}/" in html

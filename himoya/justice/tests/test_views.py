@@ -37,9 +37,15 @@ def world(proceeding, investigator, ngo_case, police_case, lawyer, legal_aid):
     return {"p": proceeding, "ngo_part": ngo_part, "police_part": police_part}
 
 
+def representation(w):
+    return w["p"].representations.get()
+
+
 def url(name, w):
     p = w["p"]
     part = w["police_part"]
+    if name == "representation_end":
+        return reverse("representation_end", args=[p.pk, representation(w).pk])
     return {
         "proceeding_detail": reverse("proceeding_detail", args=[p.pk]),
         "proceeding_articles": reverse("proceeding_articles", args=[p.pk]),
@@ -65,8 +71,9 @@ MANAGE_VIEWS = [
     "participation_edit",
     "representation_add",
 ]
+OWN_LAWYER_VIEWS = ["representation_end"]
 VICTIM_SIDE_VIEWS = ["hearing_add", "notification_add"]
-ALL_VIEWS = ["proceeding_detail", *MANAGE_VIEWS, *VICTIM_SIDE_VIEWS]
+ALL_VIEWS = ["proceeding_detail", *MANAGE_VIEWS, *VICTIM_SIDE_VIEWS, *OWN_LAWYER_VIEWS]
 
 
 @pytest.fixture
@@ -89,7 +96,7 @@ def test_ngo_caseworker_in_scope_gets_403_on_agency_views(
     assert AuditEvent.objects.filter(action="permission_denied").count() == 1
 
 
-@pytest.mark.parametrize("name", VICTIM_SIDE_VIEWS)
+@pytest.mark.parametrize("name", [*VICTIM_SIDE_VIEWS, *OWN_LAWYER_VIEWS])
 def test_ngo_caseworker_in_scope_gets_403_on_victim_side_views(
     name, world, client, login, ngo_caseworker
 ):
@@ -97,10 +104,18 @@ def test_ngo_caseworker_in_scope_gets_403_on_victim_side_views(
     assert client.get(url(name, world)).status_code == 403
 
 
-@pytest.mark.parametrize("name", VICTIM_SIDE_VIEWS)
+@pytest.mark.parametrize("name", [*VICTIM_SIDE_VIEWS, *OWN_LAWYER_VIEWS])
 def test_representing_lawyer_adds_hearings_and_notes(name, world, client, login, lawyer):
     login(lawyer)
     assert client.get(url(name, world)).status_code == 200
+
+
+def test_lawyer_ends_her_representation_and_loses_sight(world, client, login, lawyer):
+    login(lawyer)
+    response = client.post(url("representation_end", world), {"ends_on": "2026-03-01"})
+    assert response.status_code == 302
+    assert representation(world).ends_on == D(2026, 3, 1)
+    assert client.get(url("proceeding_detail", world)).status_code == 404
 
 
 def test_lawyer_cannot_note_for_a_victim_she_does_not_represent(world, client, login, lawyer):
