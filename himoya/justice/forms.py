@@ -158,7 +158,11 @@ class PerpetratorForm(forms.Form):
 
 
 class VictimForm(forms.Form):
-    case = forms.ModelChoiceField(label=_("Victim's case"), queryset=None)
+    case = forms.CharField(
+        label=_("Victim's case"),
+        max_length=32,
+        help_text=_("The case reference, for example MIA-2026-00012."),
+    )
     roles = codes_field("jus_VictimParticipation", _("Takes part as"))
     protection_measures = codes_field(
         "jus_ProtectionMeasure", _("Protection measures"), required=False
@@ -167,7 +171,16 @@ class VictimForm(forms.Form):
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = cases
+        self.cases = cases
+
+    def clean_case(self):
+        reference = self.cleaned_data["case"].strip()
+        case = self.cases.filter(reference__iexact=reference).first()
+        if case is None:
+            raise forms.ValidationError(
+                _("There is no case %(ref)s among the cases you may open.") % {"ref": reference}
+            )
+        return case
 
 
 class ParticipationForm(forms.Form):

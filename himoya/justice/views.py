@@ -91,7 +91,11 @@ def proceeding_create(request):
 @login_required
 def proceeding_detail(request, pk):
     proceeding = _proceeding(request, pk)
-    visible_cases = set(cases_visible_to(request.user).values_list("pk", flat=True))
+    visible_cases = set(
+        cases_visible_to(request.user)
+        .filter(participations__proceeding=proceeding)
+        .values_list("pk", flat=True)
+    )
     participations = list(
         proceeding.participations.select_related("case").prefetch_related("notifications")
     )
@@ -296,8 +300,7 @@ def perpetrator_add(request, pk):
 def victim_add(request, pk):
     proceeding = _proceeding(request, pk)
     access.require_manage(request.user, proceeding, request=request)
-    cases = cases_visible_to(request.user).exclude(participations__proceeding=proceeding)
-    form = forms.VictimForm(request.POST or None, cases=cases.order_by("-id"))
+    form = forms.VictimForm(request.POST or None, cases=cases_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(

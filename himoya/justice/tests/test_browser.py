@@ -41,7 +41,7 @@ def test_proceeding_from_investigation_to_conviction(
 
     for case in cases:
         page.goto(f"{detail}victims/add/")
-        page.select_option("#id_case", str(case.pk))
+        page.fill("#id_case", case.reference.lower())
         page.check("input[name=roles][value='injured_party']")
         page.fill("#id_joined_on", days_ago(110))
         page.click("button.primary")

@@ -304,6 +304,21 @@ class TestBadInputThroughViews:
         p.refresh_from_db()
         assert (p.stage, p.outcome) == ("trial", "")
 
+    def test_victim_of_another_organisation_cannot_be_added_by_reference(
+        self, world, client, login, investigator, other_org, make_user
+    ):
+        from himoya.cases.tests.factories import register_case
+
+        theirs = register_case(other_org, make_user(other_org, Role.CASEWORKER))
+        login(investigator)
+        response = client.post(
+            url("victim_add", world),
+            {"case": theirs.reference, "roles": ["witness"], "joined_on": "2026-02-03"},
+        )
+        assert response.status_code == 200
+        assert theirs.reference in response.content.decode()  # the input is kept
+        assert not world["p"].participations.filter(case=theirs).exists()
+
     def test_lawyer_adds_a_hearing_she_then_sees_at_home(self, world, client, login, lawyer):
         login(lawyer)
         response = client.post(
