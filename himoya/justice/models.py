@@ -18,7 +18,7 @@ CASE_NUMBER_PURPOSE = "justice.case_number"
 
 def case_number_key(number: str) -> str:
     """Return the blind index of a case number, ignoring case and spacing."""
-    return blind_index("".join(number.split()).upper(), CASE_NUMBER_PURPOSE)
+    return blind_index("".join((number or "").split()), CASE_NUMBER_PURPOSE)
 
 
 class CodeLabel:
@@ -94,10 +94,15 @@ class Proceeding(models.Model):
         return f"#{self.pk} {registry.label('jus_ProceedingKind', self.kind)}"
 
     def save(self, *args, **kwargs):
-        self.case_number_index = case_number_key(self.case_number) if self.case_number else ""
+        self.refresh_blind_indexes()
         if kwargs.get("update_fields") and "case_number" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "case_number_index"}
         super().save(*args, **kwargs)
+
+    def refresh_blind_indexes(self) -> list[str]:
+        """Recompute the case number's blind index (called on save and by key rotation)."""
+        self.case_number_index = case_number_key(self.case_number)
+        return ["case_number_index"]
 
     @property
     def article_codes(self) -> list[str]:

@@ -325,3 +325,16 @@ class TestCivilClaim:
         )
         p.refresh_from_db()
         assert (p.stage, p.outcome, p.compensation_ordered) == ("verdict", "claim_granted", 8000)
+
+
+def test_key_rotation_keeps_the_case_number_readable_and_findable(agency, investigator, settings):
+    from himoya.crypto import keys, rotation
+    from himoya.justice.models import case_number_key
+
+    p = open_criminal(agency, investigator, case_number="12-345/2026")
+    settings.FIELD_KEY = f"{keys.new_key_spec('k2')},{settings.FIELD_KEY}"
+    reports = rotation.rotate([Proceeding])
+    assert reports[0].reencrypted == 1
+    p.refresh_from_db()
+    assert p.case_number == "12-345/2026"
+    assert Proceeding.objects.get(case_number_index=case_number_key("12-345/2026")) == p

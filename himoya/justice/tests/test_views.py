@@ -110,12 +110,15 @@ def test_representing_lawyer_adds_hearings_and_notes(name, world, client, login,
     assert client.get(url(name, world)).status_code == 200
 
 
-def test_lawyer_ends_her_representation_and_loses_sight(world, client, login, lawyer):
+def test_lawyer_ends_her_representation_and_loses_sight(world, client, login, lawyer, police_case):
     login(lawyer)
+    case_page = reverse("case_detail", args=[police_case.pk])
+    assert client.get(case_page).status_code == 200
     response = client.post(url("representation_end", world), {"ends_on": "2026-03-01"})
     assert response.status_code == 302
     assert representation(world).ends_on == D(2026, 3, 1)
     assert client.get(url("proceeding_detail", world)).status_code == 404
+    assert client.get(case_page).status_code == 404
 
 
 def test_lawyer_cannot_note_for_a_victim_she_does_not_represent(world, client, login, lawyer):
