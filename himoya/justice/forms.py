@@ -157,6 +157,19 @@ class PerpetratorForm(forms.Form):
         ]
 
 
+class PerpetratorCasesForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(
+        label=_("Victims' cases"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+
+
 class VictimForm(forms.Form):
     case = forms.CharField(
         label=_("Victim's case"),

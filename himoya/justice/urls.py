@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/compensation/", views.proceeding_compensation, name="proceeding_compensation"),
     path("<int:pk>/hearings/add/", views.hearing_add, name="hearing_add"),
     path("<int:pk>/perpetrators/add/", views.perpetrator_add, name="perpetrator_add"),
+    path(
+        "<int:pk>/perpetrators/<int:defendant_id>/cases/",
+        views.perpetrator_cases,
+        name="perpetrator_cases",
+    ),
     path("<int:pk>/victims/add/", views.victim_add, name="victim_add"),
     path(
         "<int:pk>/victims/<int:participation_id>/",

@@ -297,6 +297,31 @@ def perpetrator_add(request, pk):
 
 
 @login_required
+def perpetrator_cases(request, pk, defendant_id):
+    """Link a perpetrator to the victims' cases in this proceeding."""
+    proceeding = _proceeding(request, pk)
+    defendant = policy.get_or_404(
+        proceeding.defendants.select_related("perpetrator"), pk=defendant_id
+    )
+    access.require_manage(request.user, proceeding, request=request)
+    cases = _victim_cases(request, proceeding)
+    perpetrator = defendant.perpetrator
+    form = forms.PerpetratorCasesForm(
+        request.POST or None,
+        cases=cases,
+        initial={"cases": perpetrator.cases.filter(pk__in=cases.values("pk"))},
+    )
+    if request.method == "POST" and form.is_valid():
+        # Links to cases outside this proceeding (or out of the user's sight) stay as they are.
+        kept = perpetrator.cases.exclude(pk__in=cases.values("pk"))
+        actions.do_link_perpetrator_cases(
+            perpetrator, cases=[*kept, *form.cleaned_data["cases"]], acting_user=request.user
+        )
+        return redirect("proceeding_detail", pk=pk)
+    return _form_page(request, proceeding, form, _("Victims of this person"))
+
+
+@login_required
 def victim_add(request, pk):
     proceeding = _proceeding(request, pk)
     access.require_manage(request.user, proceeding, request=request)

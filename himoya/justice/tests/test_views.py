@@ -37,28 +37,17 @@ def world(proceeding, investigator, ngo_case, police_case, lawyer, legal_aid):
     return {"p": proceeding, "ngo_part": ngo_part, "police_part": police_part}
 
 
-def representation(w):
-    return w["p"].representations.get()
-
-
 def url(name, w):
+    """The URL of a view on the world's proceeding (the police victim's, where one is needed)."""
     p = w["p"]
     part = w["police_part"]
     if name == "representation_end":
-        return reverse("representation_end", args=[p.pk, representation(w).pk])
-    return {
-        "proceeding_detail": reverse("proceeding_detail", args=[p.pk]),
-        "proceeding_articles": reverse("proceeding_articles", args=[p.pk]),
-        "proceeding_step": reverse("proceeding_step", args=[p.pk, "indict"]),
-        "proceeding_verdict": reverse("proceeding_verdict", args=[p.pk]),
-        "proceeding_compensation": reverse("proceeding_compensation", args=[p.pk]),
-        "perpetrator_add": reverse("perpetrator_add", args=[p.pk]),
-        "victim_add": reverse("victim_add", args=[p.pk]),
-        "participation_edit": reverse("participation_edit", args=[p.pk, part.pk]),
-        "representation_add": reverse("representation_add", args=[p.pk, part.pk]),
-        "hearing_add": reverse("hearing_add", args=[p.pk]),
-        "notification_add": reverse("notification_add", args=[p.pk, part.pk]),
-    }[name]
+        return reverse(name, args=[p.pk, p.representations.get().pk])
+    if name == "perpetrator_cases":
+        return reverse(name, args=[p.pk, p.defendants.values_list("pk", flat=True)[0]])
+    if name in {"participation_edit", "representation_add", "notification_add"}:
+        return reverse(name, args=[p.pk, part.pk])
+    return reverse(name, args=[p.pk, "indict"] if name == "proceeding_step" else [p.pk])
 
 
 MANAGE_VIEWS = [
@@ -67,6 +56,7 @@ MANAGE_VIEWS = [
     "proceeding_verdict",
     "proceeding_compensation",
     "perpetrator_add",
+    "perpetrator_cases",
     "victim_add",
     "participation_edit",
     "representation_add",
@@ -116,7 +106,7 @@ def test_lawyer_ends_her_representation_and_loses_sight(world, client, login, la
     assert client.get(case_page).status_code == 200
     response = client.post(url("representation_end", world), {"ends_on": "2026-03-01"})
     assert response.status_code == 302
-    assert representation(world).ends_on == D(2026, 3, 1)
+    assert world["p"].representations.get().ends_on == D(2026, 3, 1)
     assert client.get(url("proceeding_detail", world)).status_code == 404
     assert client.get(case_page).status_code == 404
 
@@ -321,6 +311,16 @@ class TestBadInputThroughViews:
         assert response.status_code == 200
         assert theirs.reference in response.content.decode()  # the input is kept
         assert not world["p"].participations.filter(case=theirs).exists()
+
+    def test_perpetrator_is_linked_to_victims_cases(
+        self, world, client, login, investigator, ngo_case, police_case
+    ):
+        login(investigator)
+        response = client.post(url("perpetrator_cases", world), {"cases": [police_case.pk]})
+        assert response.status_code == 302
+        perpetrator = world["p"].defendants.get().perpetrator
+        assert list(perpetrator.cases.all()) == [police_case]
+        assert police_case.perpetrators.get() == perpetrator
 
     def test_lawyer_adds_a_hearing_she_then_sees_at_home(self, world, client, login, lawyer):
         login(lawyer)
