@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('cases', '0001_initial'),
         ('organisations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -91,6 +92,7 @@ class Migration(migrations.Migration):
                 ('decision', models.CharField(blank=True, max_length=20, verbose_name='decision')),
                 ('decision_reason', models.TextField(blank=True, verbose_name='reason for the decision')),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='screenings', to='cases.case', verbose_name='case')),
                 ('checklist_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='screenings', to='screening.checklistversion', verbose_name='checklist version')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='screenings', to='organisations.organisation', verbose_name='organisation')),
