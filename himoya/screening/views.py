@@ -148,7 +148,9 @@ def _explain(screening):
     texts = {i.code: i for i in screening.indicators()}
     result = screening.result or {}
     dims = []
-    for code, d in (result.get("dimensions") or {}).items():
+    stored = result.get("dimensions") or {}
+    for code in [d for d in rule.DIMENSIONS if d in stored]:
+        d = stored[code]
         dims.append(
             {
                 "code": code,
