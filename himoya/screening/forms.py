@@ -38,6 +38,7 @@ class ScreeningStartForm(forms.Form):
         self.organisation = organisation
         self.fields["checklist"].queryset = access.checklists_usable_by(user, organisation)
         self.fields["age_group"].choices = registry.choices("screening_age_group")
+        self.fields["age_group"].initial = "adult"
         self.fields["suspected_form"].choices = registry.choices("screening_form")
         self.fields["suspected_form"].initial = "unknown"
         self.fields["region"].choices = registry.choices("tj_region")
