@@ -218,3 +218,17 @@ class TestAttachCase:
 
     def test_anonymous_is_sent_to_login(self, client, org, operator):
         assert client.post(self.url(log(org, operator))).status_code == 302
+
+
+def test_desk_query_count_does_not_grow(
+    client, login, org, operator, django_assert_max_num_queries
+):
+    for _ in range(2):
+        log(org, operator)
+    login(operator)
+    with django_assert_max_num_queries(15) as small:
+        client.get(reverse("hotline_desk"))
+    for _ in range(6):
+        log(org, operator)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("hotline_desk")).content.decode().count('class="card call"') == 8

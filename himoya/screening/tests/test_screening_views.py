@@ -286,3 +286,17 @@ class TestScreeningList:
 
     def test_anonymous_is_sent_to_login(self, client):
         assert_login_redirect(client.get(self.url))
+
+
+def test_screening_list_query_count_does_not_grow(
+    client, login, org, responder, make_screening, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_screening(org, responder)
+    login(responder)
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("screening_list"))
+    for _ in range(5):
+        make_screening(org, responder)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("screening_list")).content.decode().count("<tr>") == 9
