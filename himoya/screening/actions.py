@@ -273,7 +273,6 @@ def do_open_case(screening: Screening, *, person: dict, acting_user, request=Non
         screening.organisation,
         acting_user=acting_user,
         person=person,
-        case={"identified_on": timezone.localdate(screening.screened_at)},
         multi=htcds_codes(screening),
         request=request,
     )
@@ -281,3 +280,19 @@ def do_open_case(screening: Screening, *, person: dict, acting_user, request=Non
     screening.save(update_fields=["case"])
     record(Action.UPDATE, actor=acting_user, obj=screening, fields=["case"], request=request)
     return case
+
+
+@transaction.atomic
+def do_set_checklist_active(checklist: Checklist, *, is_active: bool, acting_user) -> Checklist:
+    """Offer a checklist for new screenings, or retire it (past screenings keep it)."""
+    if checklist.is_active != is_active:
+        checklist.is_active = is_active
+        checklist.save(update_fields=["is_active"])
+        record(
+            Action.UPDATE,
+            actor=acting_user,
+            organisation=checklist.organisation,
+            obj=checklist,
+            fields=["is_active"],
+        )
+    return checklist

@@ -12,6 +12,7 @@ urlpatterns = [
     path("checklists/", views.checklist_list, name="checklist_list"),
     path("checklists/new/", views.checklist_create, name="checklist_create"),
     path("checklists/<int:pk>/copy/", views.checklist_copy, name="checklist_copy"),
+    path("checklists/<int:pk>/active/", views.checklist_set_active, name="checklist_set_active"),
     path("checklists/versions/<int:pk>/", views.checklist_version, name="checklist_version"),
     path(
         "checklists/versions/<int:pk>/indicators/add/",

@@ -312,6 +312,21 @@ def checklist_copy(request, pk):
 
 
 @login_required
+@require_POST
+def checklist_set_active(request, pk):
+    checklist = policy.get_or_404(access.checklists_visible_to(request.user), pk=pk)
+    if checklist.is_national:
+        policy.require(request.user, "change_national_checklist", request=request)
+    policy.require(
+        request.user, roles.MANAGE_CHECKLISTS, checklist.organisation_id, request=request
+    )
+    actions.do_set_checklist_active(
+        checklist, is_active=request.POST.get("is_active") == "1", acting_user=request.user
+    )
+    return redirect("checklist_list")
+
+
+@login_required
 def checklist_version(request, pk):
     version = policy.get_or_404(
         access.versions_visible_to(request.user).select_related("checklist"), pk=pk

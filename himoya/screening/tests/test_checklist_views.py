@@ -170,3 +170,37 @@ class TestIndicatorEditing:
     def test_anonymous_is_sent_to_login(self, client, own):
         version = own.current_version()
         assert client.get(reverse("indicator_add", args=[version.pk])).status_code == 302
+
+
+class TestChecklistSetActive:
+    def url(self, checklist):
+        return reverse("checklist_set_active", args=[checklist.pk])
+
+    def test_retired_checklist_is_not_offered_for_screening(self, client, login, supervisor, own):
+        login(supervisor)
+        option = f'<option value="{own.pk}"'
+        assert option in client.get(reverse("screening_start")).content.decode()
+        client.post(self.url(own), {"is_active": "0"})
+        own.refresh_from_db()
+        assert not own.is_active
+        assert option not in client.get(reverse("screening_start")).content.decode()
+        client.post(self.url(own), {"is_active": "1"})
+        own.refresh_from_db()
+        assert own.is_active
+
+    def test_national_checklist_cannot_be_retired(self, client, login, supervisor, national):
+        login(supervisor)
+        assert client.post(self.url(national), {"is_active": "0"}).status_code == 403
+        national.refresh_from_db()
+        assert national.is_active
+
+    def test_caseworker_gets_403(self, client, login, org, make_user, own):
+        login(make_user(org, Role.CASEWORKER))
+        assert client.post(self.url(own), {"is_active": "0"}).status_code == 403
+
+    def test_admin_of_other_org_gets_404(self, client, login, other_org, make_user, own):
+        login(make_user(other_org, Role.ORG_ADMIN))
+        assert client.post(self.url(own), {"is_active": "0"}).status_code == 404
+
+    def test_anonymous_is_sent_to_login(self, client, own):
+        assert client.post(self.url(own)).status_code == 302
