@@ -35,6 +35,8 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def screening_list(request):
+    if not policy.has_perm(request.user, roles.VIEW_CASE):
+        policy.require(request.user, roles.SCREEN, request=request)
     screenings = (
         access.screenings_visible_to(request.user)
         .select_related("organisation", "screened_by")

@@ -95,6 +95,21 @@ class TestChecklistCreateAndCopy:
         assert client.get(reverse("checklist_create")).status_code == 302
 
 
+class TestChecklistVersion:
+    def test_responder_reads_the_national_checklist(self, client, login, org, make_user, national):
+        login(make_user(org, Role.RESPONDER))
+        version = national.current_version()
+        page = client.get(reverse("checklist_version", args=[version.pk])).content.decode()
+        assert version.indicators.get(code="coe_debt").text_tg in page
+        assert reverse("indicator_add", args=[version.pk]) not in page
+
+    def test_supervisor_may_edit_own_current_version(self, client, login, supervisor, own):
+        login(supervisor)
+        version = own.current_version()
+        page = client.get(reverse("checklist_version", args=[version.pk])).content.decode()
+        assert reverse("indicator_add", args=[version.pk]) in page
+
+
 class TestIndicatorEditing:
     def test_adding_to_unused_version_changes_it(self, client, login, supervisor, own):
         version = own.current_version()

@@ -284,6 +284,10 @@ class TestScreeningList:
         page = client.get(self.url).content.decode()
         assert "Ours" in page and "Elsewhere" not in page
 
+    def test_lawyer_gets_403(self, client, login, org, make_user):
+        login(make_user(org, Role.LAWYER))
+        assert client.get(self.url).status_code == 403
+
     def test_anonymous_is_sent_to_login(self, client):
         assert_login_redirect(client.get(self.url))
 
