@@ -18,7 +18,7 @@ from himoya.screening.forms import (
     OpenCaseForm,
     ScreeningStartForm,
 )
-from himoya.screening.models import Answer
+from himoya.screening.models import Answer, Indicator
 from himoya.vocab import registry
 
 
@@ -166,8 +166,12 @@ def _explain(screening):
         )
     missing = [texts[c] for c in result.get("missing", []) if c in texts]
     answers = screening.answer_map()
-    danger = [i for i in texts.values() if i.section == "safety" and answers.get(i.code) == "yes"]
-    return {"dimensions": dims, "missing": missing, "danger": danger}
+    yes = [i for i in texts.values() if answers.get(i.code) == "yes"]
+    danger = [i for i in yes if i.section == "safety"]
+    ilo = sorted(
+        {c for i in yes for c in i.ilo_indicators}, key=registry.codes("ilo_forced_labour").index
+    )
+    return {"dimensions": dims, "missing": missing, "danger": danger, "ilo": ilo}
 
 
 def _case_url(case) -> str:
@@ -368,8 +372,6 @@ def indicator_add(request, pk):
         access.versions_visible_to(request.user).select_related("checklist"), pk=pk
     )
     _managed_version(request, version)
-    from himoya.screening.models import Indicator
-
     form = IndicatorForm(request.POST or None, version=version, instance=Indicator(version=version))
     if request.method == "POST" and form.is_valid():
         indicator = actions.do_save_indicator(
@@ -382,8 +384,6 @@ def indicator_add(request, pk):
 
 @login_required
 def indicator_edit(request, pk):
-    from himoya.screening.models import Indicator
-
     indicator = policy.get_or_404(
         Indicator.objects.filter(version__in=access.versions_visible_to(request.user)), pk=pk
     )
@@ -408,8 +408,6 @@ def indicator_edit(request, pk):
 @login_required
 @require_POST
 def indicator_remove(request, pk):
-    from himoya.screening.models import Indicator
-
     indicator = policy.get_or_404(
         Indicator.objects.filter(version__in=access.versions_visible_to(request.user)), pk=pk
     )
