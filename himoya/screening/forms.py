@@ -12,12 +12,18 @@ def _has_list(name: str) -> bool:
 
 
 def district_field() -> forms.Field:
-    """A district picker once the vocabulary has districts; free text until then."""
-    if _has_list("tj_district"):
-        return forms.ChoiceField(
-            label=_("District"), choices=registry.choices("tj_district", blank=True), required=False
+    """A district picker grouped by region once the vocabulary has districts; else text."""
+    if not _has_list("tj_district"):
+        return forms.CharField(label=_("District"), max_length=40, required=False)
+    groups: dict[str, list] = {}
+    for code in registry.codelist("tj_district"):
+        groups.setdefault(code.parent, []).append(
+            (code.code, registry.label_lazy("tj_district", code.code))
         )
-    return forms.CharField(label=_("District"), max_length=40, required=False)
+    choices = [("", "—")] + [
+        (registry.label_lazy("tj_region", region), items) for region, items in groups.items()
+    ]
+    return forms.ChoiceField(label=_("District"), choices=choices, required=False)
 
 
 class ScreeningStartForm(forms.Form):
@@ -45,6 +51,15 @@ class ScreeningStartForm(forms.Form):
         self.fields["district"] = district_field()
         if organisation.regions:
             self.fields["region"].initial = organisation.regions[0]
+
+    def clean(self):
+        data = super().clean()
+        district = data.get("district")
+        if district and _has_list("tj_district"):
+            parent = registry.get("tj_district", district).parent
+            if parent and data.get("region") and parent != data["region"]:
+                self.add_error("district", _("This district is not in the chosen region."))
+        return data
 
 
 class DecisionForm(forms.Form):

@@ -43,6 +43,20 @@ class TestScreeningStart:
         assert 'value="Airport"' in response.content.decode()
         assert not Screening.objects.exists()
 
+    def test_district_must_lie_in_the_region(self, client, login, responder, national):
+        login(responder)
+        data = {
+            "checklist": national.pk,
+            "age_group": "adult",
+            "suspected_form": "labour",
+            "region": "TJ-SU",
+            "district": "TJ-DU-sino",
+        }
+        assert client.post(self.url, data).status_code == 200
+        assert not Screening.objects.exists()
+        client.post(self.url, {**data, "region": "TJ-DU"})
+        assert Screening.objects.get().district == "TJ-DU-sino"
+
     def test_other_organisations_checklist_is_refused(
         self, client, login, responder, other_org, make_user, national
     ):
