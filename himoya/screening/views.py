@@ -113,7 +113,8 @@ def _sections(screening, answers):
         )
         section["items"].append({"indicator": indicator, "answer": answers.get(indicator.code)})
     for section in sections.values():
-        section["open_count"] = sum(1 for i in section["items"] if not i["answer"])
+        section["answered"] = sum(1 for i in section["items"] if i["answer"])
+        section["open_count"] = len(section["items"]) - section["answered"]
     return list(sections.values())
 
 

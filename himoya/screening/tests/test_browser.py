@@ -32,6 +32,8 @@ def test_phone_screening_in_russian_suggests_presumed_victim_and_opens_a_case(
         page.click(f"#q-{code} label.yes")
     for code in NO:
         page.click(f"#q-{code} label.no")
+    coercion = page.locator("details[data-section=coercion] .answered")
+    assert coercion.inner_text() == "3"  # coe_documents_taken, coe_debt, coe_violence
     # Touch targets: each answer button is at least 44 px high and fits a 360 px screen.
     box = page.locator("#q-exp_unpaid label.yes").bounding_box()
     assert box["height"] >= 44 and box["x"] + box["width"] <= 360
