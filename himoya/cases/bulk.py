@@ -49,20 +49,19 @@ def registrars_for(organisations, users_by_org: dict) -> list[Registrar]:
 
 
 class _Tokens:
-    """Memoised blind-index hashes of name keys (names repeat a lot)."""
+    """Memoised blind-index hashes of names (names repeat a lot in synthetic data)."""
 
     def __init__(self):
-        self.cache: dict[str, str] = {}
+        self.cache: dict[str, frozenset[str]] = {}
+
+    def _of(self, name: str) -> frozenset[str]:
+        hashes = self.cache.get(name)
+        if hashes is None:
+            hashes = self.cache[name] = frozenset(name_token_hash(k) for k in name_keys(name))
+        return hashes
 
     def hashes(self, person: dict) -> set[str]:
-        names = [person.get(f) or "" for f in Person.NAME_FIELDS]
-        out = set()
-        for key in name_keys(*names):
-            h = self.cache.get(key)
-            if h is None:
-                h = self.cache[key] = name_token_hash(key)
-            out.add(h)
-        return out
+        return set().union(*(self._of(person.get(f) or "") for f in Person.NAME_FIELDS))
 
 
 def _events(rec: dict) -> list[tuple[str, datetime.date, str, str]]:
@@ -173,7 +172,7 @@ def generate(
         chosen = [_choose(rng, registrars, r["region_of_origin"]) for r in records]
         with transaction.atomic():
             refs = _references(records, chosen)
-            keys = [f"{source_prefix}:{seed}:{done + i}" for i in range(n)]
+            keys = [f"{source_prefix}:{seed}:{done + i}" if source_prefix else "" for i in range(n)]
             writer.write(records, chosen, refs, keys, tokens)
         done += n
         if progress:
