@@ -1,0 +1,2 @@
+def overdue_home_section(request):
+    return None
