@@ -4,7 +4,6 @@ from himoya.access.cases import cases_visible_to
 from himoya.access.referrals import shared_parts_for
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
-from himoya.cases.tests.factories import register_case
 from himoya.organisations.models import Organisation
 from himoya.referrals import actions
 from himoya.referrals.models import Referral, ReferralGrant
@@ -12,18 +11,14 @@ from himoya.referrals.tests.factories import give_consent, refer
 
 
 @pytest.fixture
-def world(make_org, make_user):
-    ngo = make_org("ngo")
-    shelter = make_org("shelter", kind=Organisation.Kind.SHELTER)
-    worker = make_user(ngo, Role.CASEWORKER)
-    shelter_worker = make_user(shelter, Role.CASEWORKER)
-    case = register_case(ngo, worker)
-    return ngo, shelter, worker, shelter_worker, case
+def parties(world):
+    w = world
+    return w.ngo, w.shelter, w.worker, w.shelter_worker, w.case
 
 
 @pytest.mark.django_db
-def test_referral_without_consent_is_refused_and_nothing_is_created(world):
-    ngo, shelter, worker, _, case = world
+def test_referral_without_consent_is_refused_and_nothing_is_created(parties):
+    ngo, shelter, worker, _, case = parties
     with pytest.raises(actions.ReferralError, match="consent"):
         refer(case, worker, shelter)
     assert not Referral.objects.exists()
@@ -31,24 +26,24 @@ def test_referral_without_consent_is_refused_and_nothing_is_created(world):
 
 
 @pytest.mark.django_db
-def test_consent_for_another_organisation_does_not_carry_the_referral(world, make_org):
-    ngo, shelter, worker, _, case = world
+def test_consent_for_another_organisation_does_not_carry_the_referral(parties, make_org):
+    ngo, shelter, worker, _, case = parties
     give_consent(case, worker, make_org("elsewhere"))
     with pytest.raises(actions.ReferralError):
         refer(case, worker, shelter)
 
 
 @pytest.mark.django_db
-def test_refused_consent_does_not_carry_the_referral(world):
-    ngo, shelter, worker, _, case = world
+def test_refused_consent_does_not_carry_the_referral(parties):
+    ngo, shelter, worker, _, case = parties
     give_consent(case, worker, shelter, status="refused")
     with pytest.raises(actions.ReferralError):
         refer(case, worker, shelter)
 
 
 @pytest.mark.django_db
-def test_law_enforcement_needs_its_own_purpose(world, make_org):
-    ngo, shelter, worker, _, case = world
+def test_law_enforcement_needs_its_own_purpose(parties, make_org):
+    ngo, shelter, worker, _, case = parties
     police = make_org("police", kind=Organisation.Kind.LAW_ENFORCEMENT)
     give_consent(case, worker, police, purpose="referral")
     with pytest.raises(actions.ReferralError, match="law enforcement"):
@@ -58,8 +53,8 @@ def test_law_enforcement_needs_its_own_purpose(world, make_org):
 
 
 @pytest.mark.django_db
-def test_sent_referral_opens_a_grant_of_the_chosen_parts(world):
-    ngo, shelter, worker, shelter_worker, case = world
+def test_sent_referral_opens_a_grant_of_the_chosen_parts(parties):
+    ngo, shelter, worker, shelter_worker, case = parties
     give_consent(case, worker, shelter)
     referral = refer(case, worker, shelter, parts=["demographics", "needs"])
     assert referral.status == Referral.Status.SENT
@@ -71,8 +66,8 @@ def test_sent_referral_opens_a_grant_of_the_chosen_parts(world):
 
 
 @pytest.mark.django_db
-def test_lifecycle_accept_deliver_complete_ends_the_grant(world):
-    ngo, shelter, worker, shelter_worker, case = world
+def test_lifecycle_accept_deliver_complete_ends_the_grant(parties):
+    ngo, shelter, worker, shelter_worker, case = parties
     give_consent(case, worker, shelter)
     referral = refer(case, worker, shelter)
     actions.do_accept_referral(referral, acting_user=shelter_worker)
@@ -91,8 +86,8 @@ def test_lifecycle_accept_deliver_complete_ends_the_grant(world):
 
 
 @pytest.mark.django_db
-def test_decline_needs_a_reason_and_ends_the_grant(world):
-    ngo, shelter, worker, shelter_worker, case = world
+def test_decline_needs_a_reason_and_ends_the_grant(parties):
+    ngo, shelter, worker, shelter_worker, case = parties
     give_consent(case, worker, shelter)
     referral = refer(case, worker, shelter)
     with pytest.raises(actions.ReferralError):
@@ -104,8 +99,8 @@ def test_decline_needs_a_reason_and_ends_the_grant(world):
 
 
 @pytest.mark.django_db
-def test_second_acceptance_gets_a_clear_message(world, make_user):
-    ngo, shelter, worker, shelter_worker, case = world
+def test_second_acceptance_gets_a_clear_message(parties, make_user):
+    ngo, shelter, worker, shelter_worker, case = parties
     give_consent(case, worker, shelter)
     referral = refer(case, worker, shelter)
     actions.do_accept_referral(referral, acting_user=shelter_worker)
@@ -114,8 +109,8 @@ def test_second_acceptance_gets_a_clear_message(world, make_user):
 
 
 @pytest.mark.django_db
-def test_withdrawing_consent_stops_open_referrals_and_ends_their_grants(world):
-    ngo, shelter, worker, shelter_worker, case = world
+def test_withdrawing_consent_stops_open_referrals_and_ends_their_grants(parties):
+    ngo, shelter, worker, shelter_worker, case = parties
     consent = give_consent(case, worker, shelter)
     pending = refer(case, worker, shelter)
     stopped = actions.do_withdraw_consent(consent, acting_user=worker)
@@ -131,8 +126,8 @@ def test_withdrawing_consent_stops_open_referrals_and_ends_their_grants(world):
 
 
 @pytest.mark.django_db
-def test_withdrawing_another_purpose_leaves_the_referral_alone(world):
-    ngo, shelter, worker, shelter_worker, case = world
+def test_withdrawing_another_purpose_leaves_the_referral_alone(parties):
+    ngo, shelter, worker, shelter_worker, case = parties
     give_consent(case, worker, shelter)
     statistics = give_consent(case, worker, None, purpose="statistics")
     referral = refer(case, worker, shelter)
