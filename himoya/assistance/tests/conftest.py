@@ -37,3 +37,9 @@ def world(make_org, make_user):  # same shape as the referrals tests
         outsider_admin=make_user(outsider, Role.ORG_ADMIN),
         case=register_case(ngo, worker),
     )
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Pages in English, so assertions read the source strings."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
