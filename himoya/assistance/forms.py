@@ -54,8 +54,8 @@ class ServiceDeliveryForm(forms.ModelForm):
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
-        if providers.count() == 1:
-            self.fields["provider"].initial = providers.first()
+        if len(providers) == 1 and not self.instance.provider_id:
+            self.initial["provider"] = providers[0].pk
         self.fields["cost_somoni"].help_text = _("Optional.")
 
     def clean(self):

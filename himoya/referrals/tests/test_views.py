@@ -45,15 +45,15 @@ class TestServiceList:
         ServiceOffer.objects.create(organisation=world.ngo, service="legal", regions=["TJ-DU"])
         login(world.lawyer)
         page = client.get(self.url, {"service": "shelter", "region": "TJ-SU"}).content.decode()
-        assert world.shelter.name_tg in page and "Mon–Fri 8–17" in page
-        assert world.ngo.name_tg not in page
+        assert world.shelter.name_en in page and "Mon–Fri 8–17" in page
+        assert world.ngo.name_en not in page
         empty = client.get(self.url, {"service": "shelter", "region": "TJ-DU"}).content.decode()
-        assert world.shelter.name_tg not in empty
+        assert world.shelter.name_en not in empty
 
     def test_searches_by_group(self, client, login, world, offer):
         login(world.worker)
-        assert world.shelter.name_tg not in client.get(self.url, {"group": "men"}).content.decode()
-        assert world.shelter.name_tg in client.get(self.url, {"group": "women"}).content.decode()
+        assert world.shelter.name_en not in client.get(self.url, {"group": "men"}).content.decode()
+        assert world.shelter.name_en in client.get(self.url, {"group": "women"}).content.decode()
 
     def test_user_without_organisation_gets_403(self, client, django_user_model):
         client.force_login(django_user_model.objects.create_user("loner", password="x" * 12))
@@ -146,7 +146,7 @@ class TestCaseReferrals:
         login(world.worker)
         page = client.get(self.url(world)).content.decode()
         assert (
-            world.shelter.name_tg in page and reverse("referral_detail", args=[referral.pk]) in page
+            world.shelter.name_en in page and reverse("referral_detail", args=[referral.pk]) in page
         )
 
     def test_receiver_sees_it_while_the_grant_runs(self, client, login, world, referral):
