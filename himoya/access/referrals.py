@@ -111,7 +111,13 @@ def shared_parts_for(user, case) -> set[str] | None:
 
 
 def cases_granted_to(user) -> Q | None:
-    """A source for `cases_visible_to`: cases referred to the user's organisations."""
+    """A source for `cases_visible_to`: cases referred to the user's organisations.
+
+    Not registered yet: the case page shows every part of a case, so a receiver reads a
+    referred case through the referral's own page, which shows only the shared parts.
+    Register it (`add_case_visibility(cases_granted_to)`) once the case page renders a
+    granted case through `shared_parts_for`.
+    """
     ids = policy.org_ids_with(user, roles.VIEW_CASE)
     if not ids:
         return None

@@ -13,12 +13,6 @@ class ReferralsConfig(AppConfig):
         (roles.VIEW_CASE, "referral_inbox", _("Referrals")),
     ]
 
-    def ready(self) -> None:
-        from himoya.access.cases import add_case_visibility
-        from himoya.access.referrals import cases_granted_to
-
-        add_case_visibility(cases_granted_to)
-
     def home_section(self, request):
         from himoya.referrals.views import overdue_home_section
 

@@ -1,7 +1,6 @@
 import pytest
 
-from himoya.access.cases import cases_visible_to
-from himoya.access.referrals import shared_parts_for
+from himoya.access.referrals import cases_in_reach, shared_parts_for
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
 from himoya.organisations.models import Organisation
@@ -59,7 +58,7 @@ def test_sent_referral_opens_a_grant_of_the_chosen_parts(parties):
     referral = refer(case, worker, shelter, parts=["demographics", "needs"])
     assert referral.status == Referral.Status.SENT
     assert referral.grant.is_active and referral.grant.organisation == shelter
-    assert case in cases_visible_to(shelter_worker)
+    assert case in cases_in_reach(shelter_worker)
     assert shared_parts_for(shelter_worker, case) == {"demographics", "needs"}
     assert shared_parts_for(worker, case) is None
     assert AuditEvent.objects.filter(action="create", object_type="referrals.referral").exists()
@@ -76,7 +75,7 @@ def test_lifecycle_accept_deliver_complete_ends_the_grant(parties):
     assert referral.status == Referral.Status.COMPLETED
     assert referral.answered_by == shelter_worker and referral.completed_by == worker
     assert not ReferralGrant.objects.get(referral=referral).is_active
-    assert case not in cases_visible_to(shelter_worker)
+    assert case not in cases_in_reach(shelter_worker)
     steps = AuditEvent.objects.filter(action="status_change", object_type="referrals.referral")
     assert sorted(steps.values_list("detail", flat=True)) == [
         "accepted->delivered",
@@ -95,7 +94,7 @@ def test_decline_needs_a_reason_and_ends_the_grant(parties):
     actions.do_decline_referral(referral, reason="No free beds", acting_user=shelter_worker)
     referral.refresh_from_db()
     assert referral.status == "declined" and referral.decline_reason == "No free beds"
-    assert case not in cases_visible_to(shelter_worker)
+    assert case not in cases_in_reach(shelter_worker)
 
 
 @pytest.mark.django_db
@@ -118,7 +117,7 @@ def test_withdrawing_consent_stops_open_referrals_and_ends_their_grants(parties)
     pending.refresh_from_db()
     assert pending.status == Referral.Status.STOPPED and pending.stopped_at
     assert not ReferralGrant.objects.filter(ends_at__isnull=True).exists()
-    assert case not in cases_visible_to(shelter_worker)
+    assert case not in cases_in_reach(shelter_worker)
     with pytest.raises(actions.ReferralError, match="stopped"):
         actions.do_accept_referral(pending, acting_user=shelter_worker)
     with pytest.raises(actions.ReferralError, match="consent"):

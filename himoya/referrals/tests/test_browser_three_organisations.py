@@ -113,6 +113,9 @@ def test_case_across_ngo_shelter_and_legal_aid(live_server, browser_context, peo
     assert shelter.locator(".shared-trafficking_situation").count() == 1
     assert shelter.locator(".shared-support_plan").count() == 0
     assert "Раҳимов" not in shelter.content()
+    # The full case page stays with the NGO.
+    assert status_of(shelter, f"{base}/cases/{case.pk}/") == 404
+    shelter.goto(f"{base}/referrals/{to_shelter.pk}/case/")
     shelter.click("button:has-text('Show identity')")
     shelter.wait_for_load_state()
     assert "Раҳимов" in shelter.locator(".shared-identity").inner_text()

@@ -460,6 +460,13 @@ class TestReferralCase:
         event = AuditEvent.objects.get(action="view_identity")
         assert event.organisation_id == world.shelter.pk and event.actor == world.shelter_worker
 
+    def test_receiver_reads_the_case_only_through_the_referral(
+        self, client, login, world, referral
+    ):
+        login(world.shelter_worker)
+        assert client.get(self.url(referral)).status_code == 200
+        assert client.get(reverse("case_detail", args=[world.case.pk])).status_code == 404
+
     def test_identity_not_shared_cannot_be_revealed(self, client, login, world, make_org):
         other = make_org("clinic")
         give_consent(world.case, world.worker, other)
