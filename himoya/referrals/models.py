@@ -50,6 +50,11 @@ class ServiceOffer(models.Model):
     def region_labels(self) -> list[str]:
         return [registry.label("tj_region", r) for r in self.regions]
 
+    def district_labels(self) -> list[str]:
+        if "tj_district" not in registry.names():
+            return list(self.districts)
+        return [registry.label("tj_district", d) for d in self.districts]
+
     def target_group_labels(self) -> list[str]:
         return [registry.label("assistance_target_group", g) for g in self.target_groups]
 
