@@ -41,5 +41,9 @@ def world(make_org, make_user):
 
 @pytest.fixture(autouse=True)
 def english(client, settings):
-    """Pages in English, so assertions read the source strings."""
+    """Pages and messages in English, so assertions read the source strings."""
+    from django.utils import translation
+
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
