@@ -53,14 +53,17 @@ def granted_case_ids(user) -> QuerySet:
 
 
 def consents_visible_to(user) -> QuerySet:
-    """Consents of cases the user may open: their own organisation's or granted ones."""
+    """Consents of the user's organisations' cases; of a referred case, only those the
+    user's organisation recorded or is named in."""
     from himoya.referrals.models import Consent
 
     ids = policy.in_scope(user)
     if not ids:
         return Consent.objects.none()
     return Consent.objects.filter(
-        Q(case__organisation_id__in=ids) | Q(case_id__in=granted_case_ids(user))
+        Q(case__organisation_id__in=ids)
+        | Q(case_id__in=granted_case_ids(user))
+        & (Q(organisation_id__in=ids) | Q(recipient_organisation_id__in=ids))
     ).select_related("recipient_organisation", "organisation")
 
 

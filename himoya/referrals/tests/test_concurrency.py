@@ -53,3 +53,43 @@ def test_two_simultaneous_acceptances_make_one(world, make_user, settings):
         ).count()
         == 1
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawal_racing_a_send_leaves_no_running_grant(world):
+    from himoya.referrals import actions
+    from himoya.referrals.models import Consent, ReferralGrant
+
+    consent = give_consent(world.case, world.worker, world.shelter)
+    start = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def send():
+        try:
+            start.wait()
+            refer(world.case, world.worker, world.shelter)
+        except actions.ReferralError as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def withdraw():
+        try:
+            start.wait()
+            actions.do_withdraw_consent(consent, acting_user=world.worker)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send), threading.Thread(target=withdraw)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert Consent.objects.get(pk=consent.pk).status == Consent.Status.WITHDRAWN
+    assert not ReferralGrant.objects.filter(ends_at__isnull=True).exists()
+    # Either the send lost the race and was refused, or it won and was stopped at once.
+    referral = Referral.objects.first()
+    assert (referral is None and len(errors) == 1) or (
+        referral.status == Referral.Status.STOPPED and not errors
+    )

@@ -150,8 +150,11 @@ class TestCaseReferrals:
         )
 
     def test_receiver_sees_it_while_the_grant_runs(self, client, login, world, referral):
+        give_consent(world.case, world.worker, None, purpose="law_enforcement")
         login(world.shelter_worker)
-        assert client.get(self.url(world)).status_code == 200
+        page = client.get(self.url(world)).content.decode()
+        assert "Referral to a named organisation" in page
+        assert "Sharing with law enforcement" not in page
         actions.do_decline_referral(referral, reason="full", acting_user=world.shelter_worker)
         assert client.get(self.url(world)).status_code == 404
 
