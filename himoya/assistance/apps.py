@@ -19,3 +19,9 @@ class AssistanceConfig(AppConfig):
             sender="cases.Case",
             dispatch_uid="assistance-follow-ups-on-case-closure",
         )
+
+    def case_section(self, request, case):
+        """A panel for the case page: the support plan and what is due."""
+        from himoya.assistance.views import case_section
+
+        return case_section(request, case)

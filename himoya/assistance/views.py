@@ -192,3 +192,20 @@ def follow_up_edit(request, follow_up_id):
         messages.success(request, _("The follow-up was recorded."))
         return redirect("case_assistance", case_id=follow_up.case_id)
     return render(request, "assistance/followup_form.html", {"form": form, "follow_up": follow_up})
+
+
+def case_section(request, case):
+    """The case page's panel on the support plan, risk and follow-ups (own organisation)."""
+    if not policy.has_perm(request.user, roles.VIEW_CASE, case.organisation_id):
+        return None
+    return {
+        "title": _("Support plan and services"),
+        "template": "assistance/case_section.html",
+        "case": case,
+        "plan": SupportPlan.objects.filter(case=case).first(),
+        "services": ServiceDelivery.objects.filter(case=case).count(),
+        "risk": access.risk_assessments_visible_to(request.user).filter(case=case).first(),
+        "follow_ups_due": access.follow_ups_visible_to(request.user)
+        .filter(case=case, done_on__isnull=True)
+        .count(),
+    }

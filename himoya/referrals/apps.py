@@ -17,3 +17,9 @@ class ReferralsConfig(AppConfig):
         from himoya.referrals.views import overdue_home_section
 
         return overdue_home_section(request)
+
+    def case_section(self, request, case):
+        """A panel for the case page: consent and referrals, with their links."""
+        from himoya.referrals.views import case_section
+
+        return case_section(request, case)

@@ -459,3 +459,19 @@ def overdue_home_section(request):
         "overdue": [(r, r.waiting_hours(now)) for r in overdue],
         "overdue_hours": settings.HIMOYA_REFERRAL_OVERDUE_HOURS,
     }
+
+
+def case_section(request, case):
+    """The case page's panel on consent and referrals, for the case's own organisation."""
+    if not policy.has_perm(request.user, roles.VIEW_CASE, case.organisation_id):
+        return None
+    consents = Consent.objects.filter(case=case)
+    referrals = Referral.objects.filter(case=case)
+    return {
+        "title": _("Consent and referrals"),
+        "template": "referrals/case_section.html",
+        "case": case,
+        "consents_given": [c for c in consents if c.status == Consent.Status.GIVEN],
+        "open_referrals": referrals.filter(status__in=Referral.OPEN).count(),
+        "referrals": referrals.count(),
+    }
