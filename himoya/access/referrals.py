@@ -125,3 +125,12 @@ def cases_granted_to(user) -> Q | None:
     if not ids:
         return None
     return Q(pk__in=granted_case_ids(user))
+
+
+def case_for(request, case_id, perm: str):
+    """Return (case, acting organisation) for a view: 404 out of reach, 403 without `perm`."""
+    case = policy.get_or_404(cases_in_reach(request.user), pk=case_id)
+    organisation = acting_organisation(request.user, case, perm)
+    if organisation is None:
+        policy.require(request.user, perm, case.organisation, request=request)
+    return case, organisation

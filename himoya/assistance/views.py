@@ -6,7 +6,12 @@ from django.utils.translation import gettext as _
 
 from himoya.access import assistance as access
 from himoya.access import policy, roles
-from himoya.access.referrals import acting_organisation, active_grants_for, cases_in_reach
+from himoya.access.referrals import (
+    acting_organisation,
+    active_grants_for,
+    case_for,
+    cases_in_reach,
+)
 from himoya.assistance import actions
 from himoya.assistance.forms import (
     FollowUpForm,
@@ -20,15 +25,6 @@ from himoya.assistance.models import ServiceDelivery, SupportPlan
 from himoya.organisations.models import Organisation
 
 
-def _case(request, case_id, perm=roles.VIEW_CASE):
-    """Return (case, acting organisation): 404 out of reach, 403 without `perm`."""
-    case = policy.get_or_404(cases_in_reach(request.user), pk=case_id)
-    organisation = acting_organisation(request.user, case, perm)
-    if organisation is None:
-        policy.require(request.user, perm, case.organisation, request=request)
-    return case, organisation
-
-
 def _own_case(request, case_id, perm=roles.CHANGE_CASE):
     """Return the case for a change only its own organisation makes (403 for receivers)."""
     case = policy.get_or_404(cases_in_reach(request.user), pk=case_id)
@@ -39,7 +35,7 @@ def _own_case(request, case_id, perm=roles.CHANGE_CASE):
 @login_required
 def case_assistance(request, case_id):
     """Support plan, services, risk and follow-ups of a case, as far as the user may see."""
-    case, organisation = _case(request, case_id)
+    case, organisation = case_for(request, case_id, roles.VIEW_CASE)
     user = request.user
     own = organisation.pk == case.organisation_id
     plan = access.support_plans_visible_to(user).filter(case=case).first()

@@ -88,19 +88,10 @@ def service_edit(request, offer_id):
 # --- consent and referrals of one case -----------------------------------------------
 
 
-def _case_in_reach(request, case_id, perm):
-    """Return (case, acting organisation); 404 out of reach, 403 without `perm`."""
-    case = policy.get_or_404(access.cases_in_reach(request.user), pk=case_id)
-    organisation = access.acting_organisation(request.user, case, perm)
-    if organisation is None:
-        policy.require(request.user, perm, case.organisation, request=request)
-    return case, organisation
-
-
 @login_required
 def case_referrals(request, case_id):
     """Consents and referrals of one case, as the user's organisation may see them."""
-    case, organisation = _case_in_reach(request, case_id, roles.VIEW_CASE)
+    case, organisation = access.case_for(request, case_id, roles.VIEW_CASE)
     consents = access.consents_visible_to(request.user).filter(case=case)
     referrals = (
         access.referrals_visible_to(request.user).filter(case=case).prefetch_related("services")
@@ -121,7 +112,7 @@ def case_referrals(request, case_id):
 
 @login_required
 def consent_add(request, case_id):
-    case, organisation = _case_in_reach(request, case_id, roles.REFER)
+    case, organisation = access.case_for(request, case_id, roles.REFER)
     form = ConsentForm(request.POST or None, request.FILES or None, case=case)
     if request.method == "POST" and form.is_valid():
         consent = form.save(commit=False)
@@ -140,7 +131,7 @@ def consent_add(request, case_id):
 @login_required
 def consent_withdraw(request, consent_id):
     consent = policy.get_or_404(access.consents_visible_to(request.user), pk=consent_id)
-    case, organisation = _case_in_reach(request, consent.case_id, roles.REFER)
+    case, organisation = access.case_for(request, consent.case_id, roles.REFER)
     if request.method == "POST":
         try:
             stopped = actions.do_withdraw_consent(
@@ -172,7 +163,7 @@ def _shareable_parts(user, case, organisation) -> list[str]:
 @login_required
 def referral_send(request, case_id):
     """Refer the case to another organisation, on the person's consent."""
-    case, organisation = _case_in_reach(request, case_id, roles.REFER)
+    case, organisation = access.case_for(request, case_id, roles.REFER)
     parts = _shareable_parts(request.user, case, organisation)
     form = ReferralForm(request.POST or None, organisation=organisation, parts=parts)
     if request.method == "POST" and form.is_valid():
