@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.assistance.models import FollowUp, RiskAssessment, ServiceDelivery, SupportPlan
 from himoya.organisations.models import Organisation
-from himoya.referrals.forms import DateInput, _checkboxes
+from himoya.referrals.forms import DateInput, _checkboxes, code_choice
 
 
 class SupportPlanForm(forms.ModelForm):
@@ -34,6 +34,9 @@ class PlanCloseForm(forms.Form):
 
 
 class ServiceDeliveryForm(forms.ModelForm):
+    service = code_choice("assistance_service", _("Service"))
+    outcome = code_choice("service_outcome", _("Outcome"))
+
     class Meta:
         model = ServiceDelivery
         fields = [
@@ -74,6 +77,8 @@ def all_providers():
 
 
 class RiskAssessmentForm(forms.ModelForm):
+    level = code_choice("risk_level", _("Risk level"))
+
     class Meta:
         model = RiskAssessment
         fields = ["assessed_on", "level", "risks", "safety_plan", "next_review_on"]
@@ -95,6 +100,8 @@ class RiskAssessmentForm(forms.ModelForm):
 
 
 class FollowUpForm(forms.ModelForm):
+    outcome = code_choice("followup_outcome", _("Outcome"))
+
     class Meta:
         model = FollowUp
         fields = ["done_on", "outcome", "re_victimised", "notes"]
@@ -103,4 +110,3 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["done_on"].required = True
-        self.fields["outcome"].required = True

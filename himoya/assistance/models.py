@@ -58,9 +58,7 @@ class ServiceDelivery(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="services_delivered"
     )
-    service = models.CharField(
-        _("service"), max_length=32, choices=registry.choices("assistance_service")
-    )
+    service = models.CharField(_("service"), max_length=32)
     provider = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("provider"),
@@ -80,9 +78,7 @@ class ServiceDelivery(models.Model):
     cost_somoni = models.DecimalField(
         _("cost (somoni)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    outcome = models.CharField(
-        _("outcome"), max_length=16, choices=registry.choices("service_outcome"), default="ongoing"
-    )
+    outcome = models.CharField(_("outcome"), max_length=16, default="ongoing")
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -120,7 +116,7 @@ class RiskAssessment(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     assessed_on = models.DateField(_("date of the contact"))
-    level = models.CharField(_("risk level"), max_length=8, choices=registry.choices("risk_level"))
+    level = models.CharField(_("risk level"), max_length=8)
     risks = EncryptedTextField(_("risks found"))
     safety_plan = EncryptedTextField(_("safety plan"))
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
@@ -152,7 +148,6 @@ class FollowUp(models.Model):
     outcome = models.CharField(
         _("outcome"),
         max_length=16,
-        choices=registry.choices("followup_outcome"),
         blank=True,
     )
     re_victimised = models.BooleanField(_("trafficked again"), default=False)

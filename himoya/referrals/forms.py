@@ -14,6 +14,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def code_choice(list_name: str, label, required=True) -> forms.ChoiceField:
+    """A select of one code list (the models store plain codes, the lists live in vocab)."""
+    return forms.ChoiceField(
+        label=label, choices=registry.choices(list_name, blank=True), required=required
+    )
+
+
 def _checkboxes(list_name: str, label, required=False, only=None) -> forms.MultipleChoiceField:
     choices = [(c, lbl) for c, lbl in registry.choices(list_name) if only is None or c in only]
     return forms.MultipleChoiceField(
@@ -34,6 +41,7 @@ class ServiceSearchForm(forms.Form):
 
 
 class ServiceOfferForm(forms.ModelForm):
+    service = code_choice("assistance_service", _("Service"))
     regions = _checkboxes("tj_region", _("Regions"), required=True)
     target_groups = _checkboxes("assistance_target_group", _("For whom"), required=True)
 
@@ -71,6 +79,7 @@ class ServiceOfferForm(forms.ModelForm):
 
 
 class ConsentForm(forms.ModelForm):
+    purpose = code_choice("consent_purpose", _("Purpose"))
     status = forms.ChoiceField(
         label=_("Decision"),
         choices=[(Consent.Status.GIVEN, _("Given")), (Consent.Status.REFUSED, _("Refused"))],

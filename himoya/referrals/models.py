@@ -18,9 +18,7 @@ class ServiceOffer(models.Model):
         on_delete=models.CASCADE,
         related_name="service_offers",
     )
-    service = models.CharField(
-        _("service"), max_length=32, choices=registry.choices("assistance_service")
-    )
+    service = models.CharField(_("service"), max_length=32)
     regions = models.JSONField(_("regions"), default=list, blank=True)
     districts = models.JSONField(_("districts"), default=list, blank=True)
     target_groups = models.JSONField(_("for whom"), default=list, blank=True)
@@ -80,9 +78,7 @@ class Consent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    purpose = models.CharField(
-        _("purpose"), max_length=32, choices=registry.choices("consent_purpose")
-    )
+    purpose = models.CharField(_("purpose"), max_length=32)
     recipient_organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation named in the consent"),
@@ -267,9 +263,7 @@ class ReferralService(models.Model):
     """One service asked for in a referral (a row each, so figures can group by service)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="services")
-    service = models.CharField(
-        _("service"), max_length=32, choices=registry.choices("assistance_service")
-    )
+    service = models.CharField(_("service"), max_length=32)
 
     class Meta:
         constraints = [
