@@ -1,8 +1,8 @@
 """Settings, read from the environment with safe development defaults.
 
 HIMOYA_DEBUG=1 turns on development mode; without it every production safeguard is on
-(secure cookies, HSTS, SSL redirect) and a real HIMOYA_SECRET_KEY and HIMOYA_FIELD_KEY
-are required.
+(secure cookies, HSTS, SSL redirect) and a real HIMOYA_SECRET_KEY, HIMOYA_FIELD_KEY and
+HIMOYA_INDEX_KEY are required.
 """
 
 import os
@@ -40,6 +40,12 @@ if not FIELD_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("HIMOYA_FIELD_KEY must be set when HIMOYA_DEBUG is off.")
     FIELD_KEY = DEV_FIELD_KEY
+# Blind-index key: separate from the field keys so that rotating them keeps every index.
+INDEX_KEY = os.environ.get("HIMOYA_INDEX_KEY", "")
+if not INDEX_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("HIMOYA_INDEX_KEY must be set when HIMOYA_DEBUG is off.")
+    INDEX_KEY = DEV_FIELD_KEY  # derived from the first development key, which never rotates
 
 ALLOWED_HOSTS = [
     h.strip()

@@ -170,11 +170,25 @@ def audit_events_visible_to(user) -> QuerySet:
     ids = org_ids_with(user, roles.VIEW_AUDIT)
     if not ids:
         return AuditEvent.objects.none()
-    if is_system_admin(user) or any(
-        m.organisation.is_national and m.role == Role.AUDITOR for m in memberships(user)
-    ):
+    if sees_all_audit_events(user):
         return AuditEvent.objects.all()
     return AuditEvent.objects.filter(organisation_id__in=ids)
+
+
+def sees_all_audit_events(user) -> bool:
+    """System admins and auditors of a national body read every organisation's events."""
+    return is_system_admin(user) or any(
+        m.organisation.is_national and m.role == Role.AUDITOR for m in memberships(user)
+    )
+
+
+def audit_organisations_visible_to(user) -> QuerySet:
+    """Organisations whose audit events the user may read (to filter the log by)."""
+    from himoya.organisations.models import Organisation
+
+    if sees_all_audit_events(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=org_ids_with(user, roles.VIEW_AUDIT))
 
 
 def first_org_with(user, perm: str, candidates: Iterable | None = None):
