@@ -14,9 +14,9 @@ class ReferralsConfig(AppConfig):
     ]
 
     def home_section(self, request):
-        from himoya.referrals.views import overdue_home_section
+        from himoya.referrals.views import home_section
 
-        return overdue_home_section(request)
+        return home_section(request)
 
     def case_section(self, request, case):
         """A panel for the case page: consent and referrals, with their links."""

@@ -436,17 +436,25 @@ def overdue_referrals_for_supervisor(user):
     )
 
 
-def overdue_home_section(request):
+def home_section(request):
+    """Referrals waiting for the user's answer, and (for supervisors) overdue ones sent."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    overdue = list(overdue_referrals_for_supervisor(user)[:20])
-    if not overdue:
-        return None
     now = timezone.now()
+    receiving = policy.org_ids_with(user, roles.REFER)
+    waiting = list(
+        Referral.objects.filter(to_organisation_id__in=receiving, status=Referral.Status.SENT)
+        .select_related("from_organisation")
+        .order_by("sent_at")[:20]
+    )
+    overdue = list(overdue_referrals_for_supervisor(user)[:20])
+    if not (waiting or overdue):
+        return None
     return {
-        "title": _("Referrals without an answer"),
+        "title": _("Referrals"),
         "template": "referrals/home_section.html",
+        "waiting": [(r, r.waiting_hours(now), r.is_overdue(now)) for r in waiting],
         "overdue": [(r, r.waiting_hours(now)) for r in overdue],
         "overdue_hours": settings.HIMOYA_REFERRAL_OVERDUE_HOURS,
     }

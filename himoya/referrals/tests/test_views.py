@@ -536,8 +536,17 @@ class TestOverdueOnSupervisorsHome:
         login(supervisor)
         url = reverse("referral_detail", args=[referral.pk])
         assert url in client.get(reverse("home")).content.decode()
+        assert "overdue-referrals" in client.get(reverse("home")).content.decode()
         login(make_user(world.shelter, Role.SUPERVISOR))
-        assert url not in client.get(reverse("home")).content.decode()
+        assert "overdue-referrals" not in client.get(reverse("home")).content.decode()
+
+    def test_receiver_sees_referrals_waiting_for_its_answer(self, client, login, world, referral):
+        login(world.shelter_worker)
+        page = client.get(reverse("home")).content.decode()
+        assert "Waiting for your answer" in page
+        assert reverse("referral_detail", args=[referral.pk]) in page
+        actions.do_accept_referral(referral, acting_user=world.shelter_worker)
+        assert "Waiting for your answer" not in client.get(reverse("home")).content.decode()
 
     def test_not_overdue_is_not_shown(self, client, login, world, referral, make_user):
         login(make_user(world.ngo, Role.SUPERVISOR))
