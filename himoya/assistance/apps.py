@@ -25,3 +25,8 @@ class AssistanceConfig(AppConfig):
         from himoya.assistance.views import case_section
 
         return case_section(request, case)
+
+    def home_section(self, request):
+        from himoya.assistance.views import home_section
+
+        return home_section(request)

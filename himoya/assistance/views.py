@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -204,4 +206,28 @@ def case_section(request, case):
         "follow_ups_due": access.follow_ups_visible_to(request.user)
         .filter(case=case, done_on__isnull=True)
         .count(),
+    }
+
+
+def home_section(request):
+    """Follow-ups due within two weeks, or overdue, for the user's organisations."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if not policy.org_ids_with(user, roles.CHANGE_CASE):
+        return None
+    today = timezone.localdate()
+    due = list(
+        access.follow_ups_visible_to(user)
+        .filter(done_on__isnull=True, due_on__lte=today + datetime.timedelta(days=14))
+        .select_related("case")
+        .order_by("due_on")[:20]
+    )
+    if not due:
+        return None
+    return {
+        "title": _("Follow-ups due"),
+        "template": "assistance/home_section.html",
+        "follow_ups": due,
+        "today": today,
     }

@@ -302,6 +302,15 @@ class TestFollowUps:
         page = client.get(reverse("follow_up_list")).content.decode()
         assert reverse("follow_up_edit", args=[follow_up.pk]) in page
 
+    def test_home_shows_due_follow_ups_to_the_case_organisation(
+        self, client, login, world, follow_up
+    ):
+        link = reverse("follow_up_edit", args=[follow_up.pk])
+        login(world.worker)
+        assert link in client.get(reverse("home")).content.decode()
+        login(world.shelter_worker)
+        assert link not in client.get(reverse("home")).content.decode()
+
     def test_recording_re_victimisation(self, client, login, world, follow_up):
         login(world.worker)
         response = client.post(
