@@ -15,13 +15,23 @@ def _own_case_orgs(user) -> set[int]:
     return policy.org_ids_with(user, roles.VIEW_CASE)
 
 
+def _cases_sharing_the_plan(user) -> list[int]:
+    """Ids of cases whose running grant to the user's organisations shares the plan."""
+    # Matched in Python: JSON containment is not available on SQLite (the demo database).
+    return [
+        case_id
+        for case_id, parts in active_grants_for(user).values_list("case_id", "parts")
+        if "support_plan" in parts
+    ]
+
+
 def support_plans_visible_to(user) -> QuerySet:
     from himoya.assistance.models import SupportPlan
 
     own = _own_case_orgs(user)
     if not own:
         return SupportPlan.objects.none()
-    shared = active_grants_for(user).filter(parts__contains=["support_plan"]).values("case_id")
+    shared = _cases_sharing_the_plan(user)
     return SupportPlan.objects.filter(Q(case__organisation_id__in=own) | Q(case_id__in=shared))
 
 
@@ -34,7 +44,7 @@ def service_deliveries_visible_to(user) -> QuerySet:
     granted = active_grants_for(user)
     return ServiceDelivery.objects.filter(
         Q(case__organisation_id__in=own)
-        | Q(case_id__in=granted.filter(parts__contains=["support_plan"]).values("case_id"))
+        | Q(case_id__in=_cases_sharing_the_plan(user))
         | Q(provider_id__in=own, case_id__in=granted.values("case_id"))
     ).select_related("provider")
 

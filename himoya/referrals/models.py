@@ -45,6 +45,14 @@ class ServiceOffer(models.Model):
     def service_label(self) -> str:
         return registry.label("assistance_service", self.service)
 
+    def serves(self, region: str | None = None, group: str | None = None) -> bool:
+        """Tell whether the offer covers the region and group asked for (blank: any).
+
+        Matched in Python: the directory is small, and JSON containment look-ups are not
+        available on SQLite, the demo's database.
+        """
+        return (not region or region in self.regions) and (not group or group in self.target_groups)
+
     def region_labels(self) -> list[str]:
         return [registry.label("tj_region", r) for r in self.regions]
 

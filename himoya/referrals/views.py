@@ -30,22 +30,22 @@ def service_list(request):
     """Search the directory of services by service, region and group of people."""
     policy.require(request.user, roles.VIEW_ORGANISATION, request=request)
     form = ServiceSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
     offers = access.service_offers_visible_to(request.user).filter(is_active=True)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["service"]:
-            offers = offers.filter(service=data["service"])
-        if data["region"]:
-            offers = offers.filter(regions__contains=[data["region"]])
-        if data["group"]:
-            offers = offers.filter(target_groups__contains=[data["group"]])
+    if data.get("service"):
+        offers = offers.filter(service=data["service"])
+    offers = [
+        o
+        for o in offers.order_by("service", "organisation__slug")
+        if o.serves(data.get("region"), data.get("group"))
+    ]
     manage_ids = policy.org_ids_with(request.user, roles.MANAGE_SERVICES)
     return render(
         request,
         "referrals/serviceoffer_list.html",
         {
             "form": form,
-            "offers": offers.order_by("service", "organisation__slug")[:200],
+            "offers": offers,
             "can_manage": bool(manage_ids),
             "manage_ids": manage_ids,
         },
