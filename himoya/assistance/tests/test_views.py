@@ -231,6 +231,14 @@ class TestServiceDeliveryEdit:
         delivery.refresh_from_db()
         assert delivery.outcome == "completed" and delivery.ended_on == datetime.date(2026, 4, 1)
 
+    def test_receiver_cannot_change_a_service_it_did_not_provide(
+        self, client, login, world, delivery
+    ):
+        give_consent(world.case, world.worker, world.shelter)
+        refer(world.case, world.worker, world.shelter, parts=["support_plan"])
+        login(world.shelter_worker)
+        assert client.get(self.url(delivery)).status_code == 403
+
     def test_lawyer_gets_404_as_it_is_not_visible_to_the_role(self, client, login, world, delivery):
         login(world.lawyer)
         assert client.get(self.url(delivery)).status_code == 404
@@ -331,6 +339,14 @@ class TestFollowUps:
     def test_lawyer_gets_403(self, client, login, world, follow_up):
         login(world.lawyer)
         assert client.get(reverse("follow_up_list")).status_code == 403
+
+    def test_org_admin_without_change_permission_gets_403(
+        self, client, login, world, follow_up, make_user
+    ):
+        from himoya.access.roles import Role
+
+        login(make_user(world.ngo, Role.ORG_ADMIN))
+        assert client.get(reverse("follow_up_edit", args=[follow_up.pk])).status_code == 403
 
     def test_admin_of_other_org_gets_404(self, client, login, world, follow_up):
         login(world.outsider_admin)

@@ -120,3 +120,5 @@ class TestTransnationalReferral:
         assert client.get(url).status_code == 403
         login(world.outsider_admin)
         assert client.get(url).status_code == 404
+        client.logout()
+        assert client.get(url).status_code == 302

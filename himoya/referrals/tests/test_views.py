@@ -497,6 +497,28 @@ class TestReferralCase:
         assert_login_redirect(client.get(self.url(referral)))
 
 
+class TestReferralIdentity:
+    def url(self, referral):
+        return reverse("referral_identity", args=[referral.pk])
+
+    def test_lawyer_of_receiver_gets_403(self, client, login, world, referral):
+        login(world.shelter_lawyer)
+        assert client.post(self.url(referral)).status_code == 403
+        assert not AuditEvent.objects.filter(action="view_identity").exists()
+
+    def test_admin_of_other_org_gets_404(self, client, login, world, referral):
+        login(world.outsider_admin)
+        assert client.post(self.url(referral)).status_code == 404
+
+    def test_after_the_grant_ends_it_answers_404(self, client, login, world, referral):
+        actions.do_withdraw_consent(referral.consent, acting_user=world.worker)
+        login(world.shelter_worker)
+        assert client.post(self.url(referral)).status_code == 404
+
+    def test_anonymous_is_sent_to_login(self, client, referral):
+        assert_login_redirect(client.post(self.url(referral)))
+
+
 class TestReferralInbox:
     url = reverse("referral_inbox")
 
