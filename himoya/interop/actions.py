@@ -6,12 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from himoya.audit.actions import Action, record
+from himoya.cases.models import Case
 from himoya.interop import fields as F
 from himoya.interop import htcds, store, xlsform
-from himoya.interop.models import ImportedRecord
+from himoya.interop.bulk import lock_organisation
 from himoya.interop.validation import RowError, clean_record
 
 FORMATS = ("htcds", "ctdc", "xlsform")
@@ -93,15 +95,15 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
     def flush():
         keys = [k for k, _r, _d in pending]
         existing = set(
-            ImportedRecord.objects.filter(
-                organisation=organisation, source_key__in=keys
-            ).values_list("source_key", flat=True)
+            Case.objects.filter(organisation=organisation, source_key__in=keys).values_list(
+                "source_key", flat=True
+            )
         )
         fresh = [item for item in pending if item[0] not in existing]
         result["already_imported"] += len(pending) - len(fresh)
         result["new"] += len(fresh)
         if not result["dry_run"] and (result["skip_invalid"] or not result["invalid_rows"]):
-            result["created"] += store.save(fresh, organisation, fmt=fmt, acting_user=acting_user)
+            result["created"] += store.save(fresh, organisation, acting_user=acting_user)
         pending.clear()
 
     for row, key, raw, day in _records(path, fmt, digest):
@@ -149,6 +151,7 @@ def do_import(
     result = new_result(fmt, dry_run=dry_run, skip_invalid=skip_invalid)
     try:
         with transaction.atomic():
+            lock_organisation(organisation.pk)
             if fmt == "ctdc":
                 from himoya.interop import ctdc
 
@@ -179,3 +182,80 @@ def summary(result: dict) -> str:
         f"already={result['already_imported']} invalid={result['invalid_rows']}"
         f"{' dry-run' if result['dry_run'] else ''}"
     )
+
+
+# --- export --------------------------------------------------------------------------
+
+EXPORT_KINDS = {
+    "htcds": ("xlsx", "csv"),
+    "ctdc": ("csv", "xlsx", "feather"),
+    "xlsform": ("csv", "zip"),
+}
+
+
+def export_kind(fmt: str, filename: str) -> str:
+    """Return the file kind for an export from the output name's extension."""
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    kinds = EXPORT_KINDS[fmt]
+    return suffix if suffix in kinds else kinds[0]
+
+
+def _htcds_records(cases, with_identity: bool):
+    from himoya.cases.models import CaseCode
+
+    chunked = (
+        cases.select_related("person", "caseworker", "situation")
+        .prefetch_related(Prefetch("codes", queryset=CaseCode.objects.order_by("id")))
+        .order_by("id")
+    )
+    for case in chunked.iterator(chunk_size=2000):
+        rec = store.record_of(case, with_identity=with_identity)
+        rec[xlsform.DATE] = case.registered_on
+        yield case.source_key or f"himoya:case:{case.pk}", rec
+
+
+def do_export(organisation, fmt: str, path: Path, *, acting_user, request=None) -> int:
+    """Write the organisation's cases to `path` in `fmt`; identities only if allowed.
+
+    Returns how many cases were written.
+    """
+    from himoya.access import policy, roles
+
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    path = Path(path)
+    kind = export_kind(fmt, path.name)
+    cases = Case.objects.filter(organisation=organisation)
+    with_identity = fmt != "ctdc" and policy.has_perm(
+        acting_user, roles.VIEW_IDENTITY, organisation
+    )
+    count = 0
+
+    def counted(items):
+        nonlocal count
+        for item in items:
+            count += 1
+            yield item
+
+    if fmt == "ctdc":
+        from himoya.interop import ctdc
+
+        count = ctdc.write(ctdc.export_rows(cases), path, kind)
+    elif fmt == "htcds":
+        htcds.write(
+            (rec for _key, rec in counted(_htcds_records(cases, with_identity))), path, kind
+        )
+    elif kind == "zip":
+        xlsform.write_zip(counted(_htcds_records(cases, with_identity)), path)
+    else:
+        xlsform.write_csv_file(counted(_htcds_records(cases, with_identity)), path)
+    record(
+        Action.EXPORT,
+        actor=acting_user,
+        organisation=organisation,
+        object_type="cases.case",
+        fields=sorted(F.IDENTITY_FIELDS) if with_identity else [],
+        detail=f"{fmt} ({kind}): {count} cases{', with identities' if with_identity else ''}",
+        request=request,
+    )
+    return count

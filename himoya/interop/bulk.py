@@ -18,16 +18,29 @@ def is_postgres() -> bool:
 
 
 def allocate_ids(model, n: int) -> list[int]:
-    """Reserve `n` primary keys of `model` (PostgreSQL) or return [] to let the DB choose."""
+    """Reserve `n` consecutive primary keys of `model` (PostgreSQL; [] elsewhere).
+
+    The table is locked against other writers until the transaction ends, so nobody
+    draws from the sequence between our nextval and setval.
+    """
     if n == 0 or not is_postgres():
         return []
     table = model._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, n],
-        )
-        return [r[0] for r in cur.fetchall()]
+        cur.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cur.fetchone()[0]
+        cur.execute("SELECT nextval(%s)", [sequence])
+        first = cur.fetchone()[0]
+        cur.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
+    return list(range(first, first + n))
+
+
+def lock_organisation(organisation_id: int) -> None:
+    """Serialise imports into one organisation until the transaction ends."""
+    if is_postgres():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x1A7E, organisation_id])
 
 
 def _constant(field: models.Field, now: datetime.datetime):

@@ -73,21 +73,12 @@ FIELDS: list[Field] = [
     F("cas_ReferringOrganisation", TEXT, _("Referring organisation")),
     F("cas_IncomingReferralDate", DATE, _("Incoming referral date")),
     F("cas_ReferringPrimaryCaseWorker", TEXT, _("Referring caseworker")),
-    F(
-        "cas_ReasonForIncomingReferral",
-        CODE,
-        _("Reason for incoming referral"),
-        "cas_ReasonForIncomingReferral",
-    ),
+    # A picklist in the standard, free text in the official XLSForm.
+    F("cas_ReasonForIncomingReferral", TEXT, _("Reason for incoming referral")),
     F("cas_IncomingReferralDetails", TEXT, _("Incoming referral details"), max_length=2000),
     F("cas_ReferredOrganisation", TEXT, _("Referred organisation")),
     F("cas_ReferredPrimaryCaseWorker", TEXT, _("Referred caseworker")),
-    F(
-        "cas_ReasonForOutgoingReferral",
-        CODE,
-        _("Reason for outgoing referral"),
-        "cas_ReasonForOutgoingReferral",
-    ),
+    F("cas_ReasonForOutgoingReferral", TEXT, _("Reason for outgoing referral")),
     F("cas_OutgoingReferralDate", DATE, _("Outgoing referral date")),
     F("cas_OutgoingReferralDetails", TEXT, _("Outgoing referral details"), max_length=2000),
 ]

@@ -23,7 +23,6 @@ from himoya.cases.models import (
     derive_cross_border,
 )
 from himoya.interop import bulk
-from himoya.interop.models import ImportedRecord
 from himoya.vocab import registry
 
 MULTI = {
@@ -123,14 +122,6 @@ def build(record: dict, organisation, *, acting_user, registered_on, owners: dic
     return person, case, situation, case_codes
 
 
-def existing_keys(organisation, prefix: str) -> set[str]:
-    return set(
-        ImportedRecord.objects.filter(
-            organisation=organisation, source_key__startswith=prefix
-        ).values_list("source_key", flat=True)
-    )
-
-
 def case_owners(organisation) -> dict:
     """Map user names of the organisation's members to users (for cas_CaseOwner)."""
     return {
@@ -140,7 +131,7 @@ def case_owners(organisation) -> dict:
 
 
 @transaction.atomic
-def save(items: list[tuple[str, dict, datetime.date]], organisation, *, fmt: str, acting_user):
+def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_user):
     """Write (source key, HTCDS record, registration date) items as new cases."""
     if not items:
         return 0
@@ -171,7 +162,7 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, fmt: str
     else:
         Person.objects.bulk_create(persons)
     tokens = [t for p in persons for t in p.build_name_tokens()]
-    cases, situations, all_codes, records = [], [], [], []
+    cases, situations, all_codes = [], [], []
     for key, person, case, _situation, _codes in built:
         case.person = person
         case.source_key = key
@@ -180,26 +171,15 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, fmt: str
         bulk.copy_objects(Case, cases)
     else:
         Case.objects.bulk_create(cases)
-    for key, _person, case, situation, case_codes in built:
+    for _key, _person, case, situation, case_codes in built:
         situation.case = case
         situations.append(situation)
         for c in case_codes:
             c.case = case
             all_codes.append(c)
-        records.append(
-            ImportedRecord(
-                case=case,
-                organisation=organisation,
-                source_key=key,
-                format=fmt,
-                registration_year=None,
-                imported_by=acting_user,
-            )
-        )
     bulk.copy_objects(TraffickingSituation, situations)
     bulk.copy_objects(CaseCode, all_codes)
     bulk.copy_objects(PersonNameToken, tokens)
-    bulk.copy_objects(ImportedRecord, records)
     return len(built)
 
 
