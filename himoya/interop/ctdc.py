@@ -150,9 +150,7 @@ def _write(table, mapped, rows, organisation, digest, references):
     registered_on = pc.if_else(
         pc.is_valid(year),
         pc.strptime(
-            pc.binary_join_element_wise(
-                pc.cast(pc.cast(year, pa.int64()), pa.string()), "01-01", "-"
-            ),
+            pc.binary_join_element_wise(pc.cast(year_int, pa.string()), "01-01", "-"),
             format="%Y-%m-%d",
             unit="s",
         ).cast(pa.date32()),
