@@ -22,7 +22,6 @@ MESSAGES = {
     "bad_year": _("“%(value)s” is not a year between 1900 and 2100."),
     "bad_flag": _("“%(value)s” is not 0 or 1."),
     "too_long": _("The text is longer than %(max)s characters."),
-    "not_one": _("Only one value is allowed here, found “%(value)s”."),
 }
 # Values of identity fields never go into a report: it is stored with the job.
 HIDDEN = "…"
