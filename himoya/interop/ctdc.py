@@ -9,7 +9,6 @@ Every CTDC row is a person of its own, even when byte-identical to another row: 
 source key is the file's content hash plus the row number.
 """
 
-import datetime
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +39,7 @@ VALUE_COLUMNS = [c for c in mapping.VALUE_COLUMNS if c != YEAR_COLUMN]
 # Value columns the case record has no field for: not imported.
 NOT_STORED = ("Datasource", "majorityStatusAtExploit", "majorityEntry")
 KNOWN = set(mapping.COLUMNS) | set(mapping.CTDC_TO_HTCDS)
+ROW_DIGITS = 7
 
 
 def _value_map(column: str, values: list[str]) -> dict[str, object]:
@@ -156,9 +156,9 @@ def _write(table, mapped, rows, organisation, digest, references):
         ).cast(pa.date32()),
         pa.scalar(today, pa.date32()),
     )
-    keys = pc.binary_join_element_wise(
-        pa.array([f"ctdc:{digest}"] * n), pc.cast(pa.array(rows, pa.int64()), pa.string()), ":"
-    )
+    # Zero-padded row numbers keep the keys in row order (and the key index in append order).
+    padded = pc.utf8_lpad(pc.cast(pa.array(rows, pa.int64()), pa.string()), ROW_DIGITS, "0")
+    keys = pc.binary_join_element_wise(pa.array([f"ctdc:{digest}"] * n), padded, ":")
     bulk.copy_columns(
         Person,
         {
@@ -219,6 +219,10 @@ def _write(table, mapped, rows, organisation, digest, references):
             )
     if code_parts:
         codes = pa.concat_tables(code_parts).group_by(["case_id", "field", "code"]).aggregate([])
+        # In the order of the (case, field, code) indexes: B-tree appends, not scattered inserts.
+        codes = codes.sort_by(
+            [("case_id", "ascending"), ("field", "ascending"), ("code", "ascending")]
+        )
         bulk.copy_columns(
             CaseCode,
             {"case_id": codes["case_id"], "field": codes["field"], "code": codes["code"]},
@@ -389,6 +393,3 @@ def write(rows, path: Path, kind: str) -> int:
 
     (write_xlsx if kind == "xlsx" else write_csv)(path, lines())
     return count
-
-
-_ = datetime

@@ -10,7 +10,6 @@ import datetime
 import re
 
 from django.db import transaction
-from django.utils import timezone
 
 from himoya.cases import codes
 from himoya.cases.actions import next_reference
@@ -220,7 +219,3 @@ def record_of(case, *, with_identity: bool) -> dict:
             if match and match.group(1) in NOTE_FIELDS:
                 record[match.group(1)] = match.group(2)
     return record
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

@@ -73,3 +73,28 @@ def test_a_bad_submission_imports_nothing_and_is_reported(tmp_path, org, importe
     assert [(e["row"], e["field"]) for e in result["errors"]] == [(3, "prs_Gender")]
     skipped = do_import(org, path, "xlsform", acting_user=importer, skip_invalid=True)
     assert skipped["created"] == 3 and Case.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_kobo_csv_with_group_paths_and_choice_columns_imports(tmp_path, org, importer):
+    """KoboToolbox: "group/question" headers, one 0/1 column per choice, `_uuid`."""
+    import csv
+
+    rows = list(submissions(3))
+    names = list(rows[0][1])
+    header = [f"case/{q}" for q in names]
+    extra = ["case/vic_TypeOfExploitation/ForcedLabour", "meta/instanceID", "_uuid", "_id"]
+    path = tmp_path / "kobo.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["start", "end", *header, *extra])
+        for n, (iid, answers, when) in enumerate(rows):
+            flag = "1" if "ForcedLabour" in answers["vic_TypeOfExploitation"].split() else "0"
+            w.writerow([when, when, *[answers[q] for q in names], flag, iid, iid[5:], n + 1])
+    result = do_import(org, path, "xlsform", acting_user=importer)
+    assert result["created"] == 3, result["errors"][:3]
+    iid, answers, _when = rows[1]
+    case = Case.objects.get(source_key=f"xlsform:{iid}")
+    assert sorted(case.codes.filter(field="means_of_control").values_list("code", flat=True)) == (
+        sorted(c.strip() for c in answers["vic_Methods_of_Control"].split())
+    )
