@@ -16,6 +16,7 @@ from himoya.cases.actions import next_reference
 from himoya.cases.models import (
     Case,
     CaseCode,
+    CaseEvent,
     Person,
     PersonNameToken,
     TraffickingSituation,
@@ -176,7 +177,18 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_u
         for c in case_codes:
             c.case = case
             all_codes.append(c)
+    events = [
+        CaseEvent(
+            case=case,
+            kind="registered",
+            date=case.registered_on,
+            actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            organisation=organisation,
+        )
+        for case in cases
+    ]
     bulk.copy_objects(TraffickingSituation, situations)
+    bulk.copy_objects(CaseEvent, events)
     bulk.copy_objects(CaseCode, all_codes)
     bulk.copy_objects(PersonNameToken, tokens)
     return len(built)

@@ -49,6 +49,7 @@ def test_htcds_rows_become_cases(tmp_path, org, importer, kind):
         ("labour_sectors", "F_Construction"),
     }
     assert Person.objects.get(sex="female").given_name_latin == "Zarina"
+    assert list(case.events.values_list("kind", flat=True)) == ["registered"]
     assert Case.objects.filter(organisation=org).exclude(source_key="").count() == 2
 
 
