@@ -115,3 +115,16 @@ def test_someone_elses_import_report_is_404(client, login, org, importer, make_u
     job = Job.objects.create(kind="interop.import", user=importer, organisation=org)
     login(make_user(org, Role.CASEWORKER))
     assert client.get(reverse("interop_import_report", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_imported_cases_open_on_the_case_pages(client, login, org, importer, tmp_path):
+    from himoya.interop.actions import do_import
+    from himoya.interop.tests.test_round_trips import ctdc_sample
+
+    do_import(org, ctdc_sample(tmp_path, rows=20), "ctdc", acting_user=importer)
+    do_import(org, write(tmp_path, [GOOD]), "htcds", acting_user=importer)
+    login(importer)
+    assert client.get(reverse("case_list")).status_code == 200
+    for case in Case.objects.filter(organisation=org):
+        assert client.get(reverse("case_detail", args=[case.pk])).status_code == 200
