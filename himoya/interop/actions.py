@@ -166,7 +166,7 @@ def do_import(
                 Action.IMPORT,
                 actor=acting_user,
                 organisation=organisation,
-                object_type="interop.importedrecord",
+                object_type="cases.case",
                 detail=summary(result),
                 request=request,
             )
