@@ -172,7 +172,7 @@ def generate(
         chosen = [_choose(rng, registrars, r["region_of_origin"]) for r in records]
         with transaction.atomic():
             refs = _references(records, chosen)
-            keys = [f"{source_prefix}:{seed}:{done + i}" for i in range(n)]
+            keys = [f"{source_prefix}:{seed}:{done + i}" if source_prefix else "" for i in range(n)]
             writer.write(records, chosen, refs, keys, tokens)
         done += n
         if progress:

@@ -153,10 +153,13 @@ class SituationForm(forms.Form):
         label=_("Internal or cross-border"),
         required=False,
         choices=[
-            ("", _("Derive from citizenship and country of exploitation")),
+            ("", _("Derived")),
             ("internal", _("Internal")),
             ("cross_border", _("Cross-border")),
         ],
+        widget=forms.RadioSelect,
+        initial="",
+        help_text=_("Derived from citizenship and the country of exploitation, unless set here."),
     )
     cross_border_override_reason = forms.CharField(
         label=_("Why it is set by hand"), max_length=300, required=False

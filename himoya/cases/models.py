@@ -137,11 +137,13 @@ class Case(models.Model):
     """One episode of a person's trafficking, as registered by one organisation."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    # Indexed first in cases_org_registered_idx; no separate index to maintain.
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("registering organisation"),
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     reference = models.CharField(_("reference"), max_length=32)
     registered_by = models.ForeignKey(
@@ -151,6 +153,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed first in cases_registrar_idx
     )
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -315,7 +318,9 @@ class CaseCode(models.Model):
         Field.MEANS_OF_CONTROL: "vic_MethodsOfControl",
     }
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="codes")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="codes", db_index=False
+    )  # indexed first in cases_unique_code
     field = models.CharField(max_length=32, choices=Field.choices)
     code = models.CharField(max_length=64)
 
@@ -332,7 +337,9 @@ class CaseCode(models.Model):
 class CaseEvent(models.Model):
     """One entry of a case's timeline (registration, status, referral, service …)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", db_index=False
+    )  # indexed first in cases_event_case_idx
     kind = models.CharField(max_length=40)
     date = models.DateField()
     summary_list = models.CharField(max_length=64, blank=True)

@@ -52,7 +52,7 @@ def _require_any(request, *perms) -> None:
 @login_required
 def case_list(request):
     """List the cases the user may open, with filters and search by name in any script."""
-    _require_any(request, roles.VIEW_CASE, roles.VIEW_OWN_CASE)
+    _require_any(request, roles.VIEW_CASE, roles.VIEW_OWN_CASE, roles.VIEW_REPRESENTED_CASE)
     organisations = access.case_list_organisations(request.user)
     form = CaseFilterForm(request.GET or None, organisations=organisations)
     cases = access.cases_visible_to(request.user)

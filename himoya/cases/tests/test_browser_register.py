@@ -41,6 +41,7 @@ def test_register_on_a_phone_in_tajik_then_find_by_russian_spelling(
 
     # Step 2: the trafficking situation.
     page.wait_for_url(re.compile(r"/cases/new/situation/$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.check("input[name=exploitation_types][value=ForcedLabour]")
     page.check("input[name=labour_sectors][value=F_Construction]")
     page.check("input[name=means_of_control][value=WithholdsDocuments]")

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             regs,
             seed=opts["seed"],
             batch_size=opts["batch_size"],
-            source_prefix=f"generated-{opts['seed']}",
+            source_prefix="",
             progress=progress,
         )
         elapsed = time.perf_counter() - started
