@@ -18,14 +18,20 @@ def is_postgres() -> bool:
 
 
 def allocate_ids(model, n: int) -> list[int]:
-    """Reserve `n` consecutive primary keys of `model` (PostgreSQL; [] elsewhere).
+    """Reserve `n` consecutive primary keys of `model`.
 
-    The table is locked against other writers until the transaction ends, so nobody
-    draws from the sequence between our nextval and setval.
+    On PostgreSQL the table is locked against other writers until the transaction ends,
+    so nobody draws from the sequence between our nextval and setval. Elsewhere (SQLite,
+    which lets one writer at a time) the ids follow the largest one in the table.
     """
-    if n == 0 or not is_postgres():
+    if n == 0:
         return []
     table = model._meta.db_table
+    if not is_postgres():
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
+            first = cur.fetchone()[0] + 1
+        return list(range(first, first + n))
     with connection.cursor() as cur:
         cur.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE ROW EXCLUSIVE MODE")
         cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])

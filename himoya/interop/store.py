@@ -152,25 +152,19 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_u
         for case, ref in zip(cases, next_reference(organisation, year, len(cases)), strict=True):
             case.reference = ref
     persons = [b[1] for b in built]
-    if person_ids:
-        for person, pid, (_k, _p, case, _s, _c), cid in zip(
-            persons, person_ids, built, case_ids, strict=True
-        ):
-            person.id = pid
-            case.id = cid
-        bulk.copy_objects(Person, persons)
-    else:
-        Person.objects.bulk_create(persons)
+    for person, pid, (_k, _p, case, _s, _c), cid in zip(
+        persons, person_ids, built, case_ids, strict=True
+    ):
+        person.id = pid
+        case.id = cid
+    bulk.copy_objects(Person, persons)
     tokens = [t for p in persons for t in p.build_name_tokens()]
     cases, situations, all_codes = [], [], []
     for key, person, case, _situation, _codes in built:
         case.person = person
         case.source_key = key
         cases.append(case)
-    if case_ids:
-        bulk.copy_objects(Case, cases)
-    else:
-        Case.objects.bulk_create(cases)
+    bulk.copy_objects(Case, cases)
     for _key, _person, case, situation, case_codes in built:
         situation.case = case
         situations.append(situation)
