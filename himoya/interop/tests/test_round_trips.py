@@ -141,3 +141,27 @@ def test_reimporting_a_ctdc_file_adds_nothing_even_for_identical_rows(tmp_path, 
     again = do_import(org, path, "ctdc", acting_user=importer)
     assert again["created"] == 0 and again["already_imported"] == 200
     assert Case.objects.filter(organisation=org).count() == 200
+
+
+@pytest.mark.django_db
+def test_ctdc_synthetic_schema_csv_with_minus_99_imports(tmp_path, org, importer):
+    """The 2024 synthetic data set: Man/Woman, alpha-3 countries, em-dash age bands, -99."""
+    path = tmp_path / "synthetic.csv"
+    path.write_text(
+        "yearOfRegistration,gender,ageBroad,citizenship,CountryOfExploitation,"
+        "isForcedLabour,isSexualExploit,typeOfLabourConstruction,meansThreats\n"
+        "2019,Man,30—38,TJK,RUS,1,,1,1\n"
+        "2020,Woman,18—20,TJK,ARE,,1,,\n"
+        "-99,-99,-99,-99,-99,-99,-99,-99,-99\n",
+        encoding="utf-8",
+    )
+    result = do_import(org, path, "ctdc", acting_user=importer)
+    assert result["created"] == 3, result["errors"]
+    assert result["ignored_columns"] == ["meansThreats"]
+    man = Case.objects.get(organisation=org, sex="male")
+    assert (man.citizenship, man.exploitation_country, man.age_group) == ("TJ", "RU", "30-38")
+    assert man.is_cross_border is True
+    assert set(man.codes.values_list("code", flat=True)) == {"ForcedLabour", "F_Construction"}
+    blank = Case.objects.get(organisation=org, sex="")
+    assert (blank.citizenship, blank.age_group, blank.codes.count()) == ("", "", 0)
+    assert ImportedRecord.objects.filter(case=blank).exists()  # no year in the source
