@@ -128,3 +128,23 @@ def test_imported_cases_open_on_the_case_pages(client, login, org, importer, tmp
     assert client.get(reverse("case_list")).status_code == 200
     for case in Case.objects.filter(organisation=org):
         assert client.get(reverse("case_detail", args=[case.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_home_lists_only_organisations_where_the_user_may_import(
+    client, login, org, other_org, make_user
+):
+    user = make_user(org, Role.CASEWORKER)
+    from himoya.organisations.models import Membership
+
+    Membership.objects.create(user=user, organisation=other_org, role=Role.RESPONDER)
+    login(user)
+    html = client.get(reverse("interop_home")).content.decode()
+    assert reverse("interop_import", args=[org.slug]) in html
+    assert reverse("interop_import", args=[other_org.slug]) not in html
+    assert client.get(reverse("home")).content.decode().count(reverse("interop_home")) >= 1
+
+
+@pytest.mark.django_db
+def test_home_sends_anonymous_to_login(client):
+    assert client.get(reverse("interop_home")).status_code == 302
