@@ -24,6 +24,7 @@ from himoya.cases.models import (
     PersonNameToken,
     TraffickingSituation,
     derive_cross_border,
+    exploitation_codes_text,
     name_token_hash,
 )
 from himoya.cases.names import name_keys
@@ -105,6 +106,7 @@ def _case_values(rec: dict, reg: Registrar, reference: str, source_key: str) -> 
         "is_cross_border": derive_cross_border(
             rec["exploitation_country"], rec["citizenship"], rec["region_of_origin"]
         ),
+        "exploitation_codes": exploitation_codes_text(rec["multi"].get("exploitation_types", [])),
         "source_key": source_key,
     }
 
