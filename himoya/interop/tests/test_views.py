@@ -148,3 +148,11 @@ def test_home_lists_only_organisations_where_the_user_may_import(
 @pytest.mark.django_db
 def test_home_sends_anonymous_to_login(client):
     assert client.get(reverse("interop_home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_report_of_a_failed_import_says_nothing_was_imported(client, login, org, importer):
+    job = Job.objects.create(kind="interop.import", user=importer, organisation=org, state="failed")
+    login(importer)
+    page = client.get(reverse("interop_import_report", args=[job.pk]))
+    assert "Воридкунӣ анҷом нашуд" in page.content.decode()  # Tajik, the default
