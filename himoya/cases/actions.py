@@ -19,6 +19,7 @@ from himoya.cases.models import (
     StatusDecision,
     TraffickingSituation,
     derive_cross_border,
+    exploitation_codes_text,
 )
 
 SITUATION_FIELDS = (
@@ -134,10 +135,12 @@ def add_event(
 
 def set_case_codes(case, field: str, values) -> None:
     """Replace the codes of one multi-valued field of a case."""
+    values = [v for v in dict.fromkeys(values) if v]
     CaseCode.objects.filter(case=case, field=field).delete()
-    CaseCode.objects.bulk_create(
-        [CaseCode(case=case, field=field, code=v) for v in dict.fromkeys(values) if v]
-    )
+    CaseCode.objects.bulk_create([CaseCode(case=case, field=field, code=v) for v in values])
+    if field == CaseCode.Field.EXPLOITATION_TYPES:
+        case.exploitation_codes = exploitation_codes_text(values)
+        Case.objects.filter(pk=case.pk).update(exploitation_codes=case.exploitation_codes)
 
 
 def _person_from(data: dict, organisation, acting_user) -> Person:

@@ -7,8 +7,10 @@ tokens are hashed once per distinct name key.
 
 import datetime
 import random
+import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -24,6 +26,7 @@ from himoya.cases.models import (
     PersonNameToken,
     TraffickingSituation,
     derive_cross_border,
+    exploitation_codes_text,
     name_token_hash,
 )
 from himoya.cases.names import name_keys
@@ -105,6 +108,7 @@ def _case_values(rec: dict, reg: Registrar, reference: str, source_key: str) -> 
         "is_cross_border": derive_cross_border(
             rec["exploitation_country"], rec["citizenship"], rec["region_of_origin"]
         ),
+        "exploitation_codes": exploitation_codes_text(rec["multi"].get("exploitation_types", [])),
         "source_key": source_key,
     }
 
@@ -146,6 +150,43 @@ def _references(records, chosen) -> list[str]:
         for i, ref in zip(idx, next_reference(org, year, len(idx)), strict=True):
             refs[i] = ref
     return refs
+
+
+BULK_TABLES = (Person, PersonNameToken, Case, TraffickingSituation, CaseCode, CaseEvent)
+
+
+@contextmanager
+def deferred_indexes(models=BULK_TABLES, stdout=None):
+    """Drop the secondary indexes of `models` for a bulk load and rebuild them afterwards.
+
+    PostgreSQL only. Primary keys and unique constraints stay (they guard the data); the
+    rest are rebuilt from their saved definitions even if the load fails.
+    """
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT i.indexname, i.indexdef FROM pg_indexes i
+               JOIN pg_class c ON c.relname = i.indexname
+               JOIN pg_index x ON x.indexrelid = c.oid
+               WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+                 AND NOT x.indisprimary AND NOT x.indisunique""",
+            [tables],
+        )
+        saved = cur.fetchall()
+        for name, _definition in saved:
+            cur.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        started = time.perf_counter()
+        with connection.cursor() as cur:
+            # Deferred foreign-key checks pending in this transaction block CREATE INDEX.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for _name, definition in saved:
+                cur.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+            cur.execute("ANALYZE " + ", ".join(tables))
+        if stdout is not None:
+            stdout.write(f"rebuilt {len(saved)} indexes in {time.perf_counter() - started:.0f} s")
 
 
 def generate(

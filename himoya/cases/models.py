@@ -123,20 +123,43 @@ class Person(models.Model):
 class PersonNameToken(models.Model):
     """A keyed hash of one phonetic name key: the only searchable trace of a name."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False
+    )
     token_hash = models.CharField(max_length=64)
 
     class Meta:
-        indexes = [models.Index(fields=["token_hash", "person"], name="cases_name_token_idx")]
+        # Both directions, each answerable from the index alone: token → persons for a
+        # search on its own, person → tokens when other filters have narrowed the cases.
+        indexes = [
+            models.Index(fields=["token_hash", "person"], name="cases_name_token_idx"),
+            models.Index(fields=["person", "token_hash"], name="cases_token_person_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}:{self.token_hash[:8]}"
 
 
+LIST_FILTER_COLUMNS = [
+    "registered_by",
+    "person",
+    "trafficking_status",
+    "case_status",
+    "sex",
+    "age_group",
+    "region_of_origin",
+    "exploitation_country",
+    "exploitation_codes",
+]
+
+
 class Case(models.Model):
     """One episode of a person's trafficking, as registered by one organisation."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    # Indexed first in cases_person_idx (covering, for name search).
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     # Indexed first in cases_org_registered_idx; no separate index to maintain.
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -186,6 +209,9 @@ class Case(models.Model):
     # Copied from the trafficking situation, for the case list's filters.
     exploitation_country = models.CharField(_("country of exploitation"), max_length=2, blank=True)
     is_cross_border = models.BooleanField(_("cross-border"), null=True, blank=True)
+    # The case's exploitation_types CaseCodes as "|code|code|", kept by set_case_codes,
+    # so the list filters on one row; CaseCode stays the table statistics group by.
+    exploitation_codes = models.CharField(max_length=400, blank=True, default="")
     source_key = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -198,10 +224,23 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            # Covering indexes for the case list: the newest page under any combination
+            # of filters is found by an index-only scan, without visiting the table.
             models.Index(
-                fields=["organisation", "-registered_on", "-id"], name="cases_org_registered_idx"
+                fields=["organisation", "-registered_on", "-id"],
+                name="cases_org_registered_idx",
+                include=LIST_FILTER_COLUMNS,
             ),
-            models.Index(fields=["-registered_on", "-id"], name="cases_registered_idx"),
+            models.Index(
+                fields=["-registered_on", "-id"],
+                name="cases_registered_idx",
+                include=["organisation", *LIST_FILTER_COLUMNS],
+            ),
+            models.Index(
+                fields=["person"],
+                name="cases_person_idx",
+                include=["organisation", "registered_on", *LIST_FILTER_COLUMNS[2:]],
+            ),
             models.Index(fields=["registered_by", "-registered_on"], name="cases_registrar_idx"),
             models.Index(
                 fields=["source_key"],
@@ -216,6 +255,10 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.case_status in codes.OPEN_STATUSES
+
+    def exploitation_types(self) -> list[str]:
+        """Return the exploitation-type codes from the row's denormalised copy."""
+        return [c for c in self.exploitation_codes.split("|") if c]
 
     def status_label(self) -> str:
         return codes.label(codes.TRAFFICKING_STATUS, self.trafficking_status)
@@ -293,6 +336,34 @@ def derive_cross_border(
     if not home:
         return None
     return exploitation_country not in home
+
+
+def exploitation_codes_text(codes_: list[str]) -> str:
+    """Return Case.exploitation_codes for a list of exploitation-type codes."""
+    return f"|{'|'.join(sorted(set(codes_)))}|" if codes_ else ""
+
+
+def sync_exploitation_codes(case_ids=None) -> None:
+    """Recompute Case.exploitation_codes from CaseCode rows (after bulk writes of codes)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        where = "AND c.id = ANY(%s)" if case_ids is not None else ""
+        with connection.cursor() as cur:
+            cur.execute(
+                f"""UPDATE cases_case c SET exploitation_codes = COALESCE(
+                      (SELECT '|' || string_agg(code, '|' ORDER BY code) || '|'
+                       FROM cases_casecode k
+                       WHERE k.case_id = c.id AND k.field = 'exploitation_types'), '')
+                    WHERE TRUE {where}""",
+                [list(case_ids)] if case_ids is not None else [],
+            )
+        return
+    cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
+    for case in cases.only("pk").iterator():
+        found = CaseCode.objects.filter(case=case, field=CaseCode.Field.EXPLOITATION_TYPES)
+        text = exploitation_codes_text(list(found.values_list("code", flat=True)))
+        Case.objects.filter(pk=case.pk).update(exploitation_codes=text)
 
 
 class CaseCode(models.Model):

@@ -1,9 +1,9 @@
 """Case-list queries: filters and name search over blind-index tokens."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 
 from himoya.cases import codes
-from himoya.cases.models import CaseCode, PersonNameToken, name_token_hash
+from himoya.cases.models import Case, PersonNameToken, name_token_hash
 from himoya.cases.names import name_keys
 
 PAGE_SIZE = 25
@@ -11,13 +11,18 @@ PAGE_SIZE = 25
 
 def search_by_name(cases: QuerySet, text: str) -> QuerySet:
     """Keep cases whose person has every word of `text` among their names, in any script."""
-    keys = name_keys(text)
-    if not keys:
+    hashes = {name_token_hash(key) for key in name_keys(text)}
+    if not hashes:
         return cases.none()
-    for key in sorted(keys):
-        persons = PersonNameToken.objects.filter(token_hash=name_token_hash(key))
-        cases = cases.filter(person_id__in=persons.values("person_id"))
-    return cases
+    persons = PersonNameToken.objects.filter(token_hash__in=hashes)
+    if len(hashes) > 1:
+        # Persons holding every token: few, so the cases are found through their person.
+        persons = (
+            persons.values("person_id")
+            .annotate(found=Count("token_hash", distinct=True))
+            .filter(found=len(hashes))
+        )
+    return cases.filter(person_id__in=persons.values("person_id"))
 
 
 def filter_cases(cases: QuerySet, f: dict) -> QuerySet:
@@ -45,11 +50,7 @@ def filter_cases(cases: QuerySet, f: dict) -> QuerySet:
     if f.get("organisation"):
         cases = cases.filter(organisation_id=f["organisation"])
     if f.get("exploitation"):
-        cases = cases.filter(
-            pk__in=CaseCode.objects.filter(
-                field=CaseCode.Field.EXPLOITATION_TYPES, code=f["exploitation"]
-            ).values("case_id")
-        )
+        cases = cases.filter(exploitation_codes__contains=f"|{f['exploitation']}|")
     return cases
 
 
@@ -59,15 +60,11 @@ def case_page(cases: QuerySet, page: int, size: int = PAGE_SIZE) -> tuple[list, 
     No total count: counting a million rows on every page view costs more than the page.
     """
     start = (max(page, 1) - 1) * size
+    # Find the page's ids first (an index-only scan of a covering index), then the rows.
+    ids = cases.order_by("-registered_on", "-id").values("id")[start : start + size + 1]
     rows = list(
-        cases.select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "codes",
-                queryset=CaseCode.objects.filter(field=CaseCode.Field.EXPLOITATION_TYPES),
-                to_attr="exploitation_codes",
-            )
-        )
-        .order_by("-registered_on", "-id")[start : start + size + 1]
+        Case.objects.filter(pk__in=ids)
+        .select_related("organisation")
+        .order_by("-registered_on", "-id")
     )
     return rows[:size], len(rows) > size

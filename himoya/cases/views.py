@@ -295,6 +295,8 @@ def case_reopen(request, case_id):
 @require_POST
 def decision_review(request, case_id, decision_id, verdict):
     """Approve or reject a pending status decision."""
+    if verdict not in ("approve", "reject"):
+        raise Http404
     case = _case_or_404(request, case_id)
     policy.require(request.user, roles.APPROVE_STATUS, case.organisation, request=request)
     decision = policy.get_or_404(case.status_decisions.all(), pk=decision_id)

@@ -184,3 +184,19 @@ def test_add_event_appears_on_timeline(org, caseworker):
     event = case.events.get(kind="service")
     assert event.summary() == registry.label("spl_Type", "Health")
     assert event.label() == "service"  # no list names this kind yet
+
+
+@pytest.mark.django_db
+def test_exploitation_codes_follow_case_codes(org, caseworker):
+    from himoya.cases.models import Case, sync_exploitation_codes
+
+    case = register_case(org, caseworker)
+    actions.set_case_codes(case, "exploitation_types", ["Servitude", "ForcedLabour"])
+    assert Case.objects.get(pk=case.pk).exploitation_codes == "|ForcedLabour|Servitude|"
+    # An importer that writes CaseCode rows in bulk re-syncs the copy afterwards.
+    CaseCode.objects.filter(case=case, code="Servitude").delete()
+    sync_exploitation_codes([case.pk])
+    assert Case.objects.get(pk=case.pk).exploitation_codes == "|ForcedLabour|"
+    CaseCode.objects.filter(case=case).delete()
+    sync_exploitation_codes()
+    assert Case.objects.get(pk=case.pk).exploitation_codes == ""

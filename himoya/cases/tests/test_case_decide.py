@@ -32,6 +32,14 @@ class TestCaseDecide:
         case.refresh_from_db()
         assert case.trafficking_status == "ActualVictimOfTrafficking"
 
+    def test_unknown_verdict_is_404_and_changes_nothing(self, client, login, org, make_user):
+        case = register_case(org, make_user(org, Role.CASEWORKER))
+        decision = StatusDecision.objects.create(case=case, kind="identify", decided_by="NGO")
+        login(make_user(org, Role.SUPERVISOR))
+        assert client.post(review(case, decision, "maybe")).status_code == 404
+        decision.refresh_from_db()
+        assert decision.state == "pending"
+
     def test_supervisor_rejects(self, client, login, org, make_user):
         caseworker = make_user(org, Role.CASEWORKER)
         case = register_case(org, caseworker)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
 from himoya.cases.tests.factories import register_case
+from himoya.vocab import registry
 
 URL = reverse("case_list")
 
@@ -118,7 +119,9 @@ class TestCaseList:
         login(user)
         for _ in range(6):
             register_case(org, user)
-        # session, user, second-factor device, memberships, the page of cases, their codes
-        with django_assert_num_queries(6):
+        # session, user, second-factor device, memberships, the page of cases
+        with django_assert_num_queries(5):
             response = client.get(URL, {"q": "Jamshed", "exploitation": "ForcedLabour"})
         assert len(response.context["cases"]) == 6
+        label = registry.label("vic_TypeOfExploitation", "ForcedLabour", "tg")
+        assert response.content.decode().count(label) == 6 + 1  # six rows and the filter

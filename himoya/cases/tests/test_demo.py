@@ -81,8 +81,19 @@ def test_copy_writer_matches_orm_writer():
     assert len(refs) == len(set(refs))
 
 
+def _indexes():
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE 'cases_%%'")
+        return {r[0] for r in cur.fetchall()}
+
+
 @pytest.mark.django_db
-def test_generate_cases_command():
+def test_generate_cases_command_rebuilds_the_indexes_it_drops():
     _demo(0)
+    before = _indexes()
     call_command("generate-cases", "--count", "50", "--org", "madad", "--batch-size", "20")
     assert Case.objects.filter(organisation__slug="madad").count() == 50
+    assert _indexes() == before
+    assert "cases_registered_idx" in before
