@@ -1,0 +1,102 @@
+"""The code lists a case uses, read from the vocabulary registry.
+
+Some lists (`sex`, `age_group`, `country`, `tj_district`) are being added to the
+vocabulary; until a list is present its codes are accepted as given, so nothing here
+spells a list of its own.
+"""
+
+import re
+
+from himoya.vocab import registry
+
+SEX = "sex"
+AGE_GROUP = "age_group"
+COUNTRY = "country"
+REGION = "tj_region"
+DISTRICT = "tj_district"
+TRAFFICKING_STATUS = "vic_TraffickingStatus"
+DECIDING_ORG = "vic_TraffickingStatusDecisionMakingOrg"
+CASE_STATUS = "cas_Status"
+CLOSURE_REASON = "cases_ClosureReason"
+EVENT_KIND = "case_event"
+
+PRESUMED = "PossibleVictimOfTrafficking"
+IDENTIFIED = "ActualVictimOfTrafficking"
+NOT_A_VICTIM = "NotAVictimOfTrafficking"
+OPEN_STATUSES = ("Active", "FollowUp")
+CLOSED_STATUSES = ("Closed", "ClosedReferred")
+
+# Age bands used until the vocabulary's `age_group` list arrives (CTDC's ageBroad).
+_FALLBACK_AGE_BANDS = ("0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38", "39-47", "48+")
+
+
+def has_list(name: str) -> bool:
+    return name in registry.names()
+
+
+def is_valid(name: str, code: str) -> bool:
+    """Tell whether `code` belongs to list `name` (any code, while the list is absent)."""
+    if not code:
+        return True
+    return registry.is_valid(name, code) if has_list(name) else True
+
+
+def choices(name: str, blank: bool = False) -> list[tuple[str, str]]:
+    """Return (code, label) pairs of a list; empty while the list is absent."""
+    if not has_list(name):
+        return []
+    return registry.choices(name, blank=blank)
+
+
+def label(name: str, code: str) -> str:
+    if not code:
+        return ""
+    return registry.label(name, code) if has_list(name) else code
+
+
+def _band(code: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-+\s*(\d+)|\+)\s*", code)
+    if not match:
+        return None
+    low = int(match.group(1))
+    return low, int(match.group(2)) if match.group(2) else 200
+
+
+def age_bands() -> list[tuple[str, int, int]]:
+    """Return (code, youngest, oldest) for each age band of the `age_group` list."""
+    if has_list(AGE_GROUP):
+        bands = []
+        for entry in registry.codelist(AGE_GROUP):
+            low, high = entry.extra.get("min"), entry.extra.get("max")
+            if low is not None:
+                bands.append((entry.code, int(low), int(high if high is not None else 200)))
+            elif (band := _band(entry.code)) is not None:
+                bands.append((entry.code, *band))
+        if bands:
+            return bands
+    return [(code, *_band(code)) for code in _FALLBACK_AGE_BANDS]
+
+
+def age_group_for(age: int | None) -> str:
+    """Return the age-group code of an age in years ("" when unknown)."""
+    if age is None:
+        return ""
+    for code, low, high in age_bands():
+        if low <= age <= high:
+            return code
+    return ""
+
+
+def is_minor_band(code: str) -> bool:
+    for band_code, _low, high in age_bands():
+        if band_code == code:
+            return high < 18
+    return False
+
+
+def event_label(kind: str) -> str:
+    """Label of a timeline event kind; other apps add lists named `case_event_<app>`."""
+    for name in registry.names():
+        if name.startswith(EVENT_KIND) and registry.is_valid(name, kind):
+            return registry.label(name, kind)
+    return kind

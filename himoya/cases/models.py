@@ -1,0 +1,421 @@
+"""Person, case (episode), trafficking situation, status decisions and the case timeline.
+
+Identity fields are encrypted; the analytic fields that statistics group by (sex, age
+group, citizenship, region of origin) are kept in the clear, and copied onto the case at
+registration so that counting cases needs no join.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from himoya.cases import codes
+from himoya.cases.names import name_keys
+from himoya.crypto.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from himoya.crypto.keys import blind_index
+
+NAME_INDEX_PURPOSE = "person-name"
+
+
+def name_token_hash(key: str) -> str:
+    """Return the blind-index hash of one phonetic name key."""
+    return blind_index(key, NAME_INDEX_PURPOSE)
+
+
+class Person(models.Model):
+    """Someone registered as a (presumed) victim; may have several cases."""
+
+    IDENTITY_FIELDS = (
+        "given_name",
+        "family_name",
+        "patronymic",
+        "given_name_latin",
+        "family_name_latin",
+        "patronymic_latin",
+        "date_of_birth",
+        "approximate_age",
+        "document_type",
+        "document_number",
+        "phone",
+        "address",
+        "notes",
+    )
+    NAME_FIELDS = IDENTITY_FIELDS[:6]
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("registering organisation"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+    )
+    # Identity, encrypted at rest.
+    given_name = EncryptedCharField(_("given name"))
+    family_name = EncryptedCharField(_("family name"))
+    patronymic = EncryptedCharField(_("patronymic"))
+    given_name_latin = EncryptedCharField(_("given name (Latin)"))
+    family_name_latin = EncryptedCharField(_("family name (Latin)"))
+    patronymic_latin = EncryptedCharField(_("patronymic (Latin)"))
+    date_of_birth = EncryptedDateField(_("date of birth"))
+    approximate_age = EncryptedCharField(_("approximate age"), max_length=20)
+    document_type = EncryptedCharField(_("identity document"))
+    document_number = EncryptedCharField(_("document number"))
+    phone = EncryptedCharField(_("phone"))
+    address = EncryptedTextField(_("address"))
+    notes = EncryptedTextField(_("notes"))
+    # Analytic, in the clear.
+    sex = models.CharField(_("sex"), max_length=16, blank=True)
+    age_at_identification = models.PositiveSmallIntegerField(
+        _("age at identification"), null=True, blank=True
+    )
+    age_group = models.CharField(_("age group"), max_length=16, blank=True)
+    citizenship = models.CharField(_("citizenship"), max_length=2, blank=True)
+    region_of_origin = models.CharField(_("region of origin"), max_length=16, blank=True)
+    district_of_origin = models.CharField(_("district of origin"), max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    def full_name(self) -> str:
+        """Return the name as written (decrypts: call only after an audited reveal)."""
+        cyr = " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
+        lat = " ".join(p for p in (self.family_name_latin, self.given_name_latin) if p)
+        return f"{cyr} ({lat})" if cyr and lat else cyr or lat
+
+    def name_token_hashes(self) -> set[str]:
+        names = [getattr(self, f) or "" for f in self.NAME_FIELDS]
+        return {name_token_hash(key) for key in name_keys(*names)}
+
+    def build_name_tokens(self) -> list["PersonNameToken"]:
+        """Return unsaved search tokens for this person (for bulk_create by importers)."""
+        hashes = sorted(self.name_token_hashes())
+        return [PersonNameToken(person=self, token_hash=h) for h in hashes]
+
+    def refresh_blind_indexes(self) -> None:
+        """Rebuild this person's name tokens (after a name or the index key changed)."""
+        PersonNameToken.objects.filter(person=self).delete()
+        PersonNameToken.objects.bulk_create(self.build_name_tokens())
+
+    @classmethod
+    def refresh_all_blind_indexes(cls, batch_size: int = 2000) -> int:
+        """Rebuild every person's name tokens; return how many persons were done."""
+        done = 0
+        last = 0
+        while True:
+            batch = list(cls.objects.filter(pk__gt=last).order_by("pk")[:batch_size])
+            if not batch:
+                return done
+            ids = [p.pk for p in batch]
+            PersonNameToken.objects.filter(person_id__in=ids).delete()
+            tokens = [t for p in batch for t in p.build_name_tokens()]
+            PersonNameToken.objects.bulk_create(tokens, batch_size=5000)
+            done += len(batch)
+            last = ids[-1]
+
+
+class PersonNameToken(models.Model):
+    """A keyed hash of one phonetic name key: the only searchable trace of a name."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token_hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["token_hash", "person"], name="cases_name_token_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.token_hash[:8]}"
+
+
+class Case(models.Model):
+    """One episode of a person's trafficking, as registered by one organisation."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("registering organisation"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    reference = models.CharField(_("reference"), max_length=32)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exploitation_began = models.DateField(_("exploitation began"), null=True, blank=True)
+    exploitation_ended = models.DateField(_("exploitation ended"), null=True, blank=True)
+    identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    registered_on = models.DateField(_("registered on"))
+    # Trafficking status (HTCDS vic_TraffickingStatus) and who decided it.
+    trafficking_status = models.CharField(
+        _("trafficking status"), max_length=40, default=codes.PRESUMED
+    )
+    status_decided_by = models.CharField(_("deciding organisation"), max_length=40, blank=True)
+    status_decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    status_basis = models.TextField(_("basis of the decision"), blank=True)
+    # Case status (HTCDS cas_Status).
+    case_status = models.CharField(_("case status"), max_length=20, default="Active")
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=40, blank=True)
+    # Copied from the person at registration, for statistics without joins.
+    sex = models.CharField(_("sex"), max_length=16, blank=True)
+    age_group = models.CharField(_("age group"), max_length=16, blank=True)
+    citizenship = models.CharField(_("citizenship"), max_length=2, blank=True)
+    region_of_origin = models.CharField(_("region of origin"), max_length=16, blank=True)
+    # Copied from the trafficking situation, for the case list's filters.
+    exploitation_country = models.CharField(_("country of exploitation"), max_length=2, blank=True)
+    is_cross_border = models.BooleanField(_("cross-border"), null=True, blank=True)
+    source_key = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="cases_unique_reference"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "-registered_on", "-id"], name="cases_org_registered_idx"
+            ),
+            models.Index(fields=["-registered_on", "-id"], name="cases_registered_idx"),
+            models.Index(fields=["registered_by", "-registered_on"], name="cases_registrar_idx"),
+            models.Index(
+                fields=["source_key"],
+                name="cases_source_key_idx",
+                condition=~models.Q(source_key=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.case_status in codes.OPEN_STATUSES
+
+    def status_label(self) -> str:
+        return codes.label(codes.TRAFFICKING_STATUS, self.trafficking_status)
+
+    def case_status_label(self) -> str:
+        return codes.label(codes.CASE_STATUS, self.case_status)
+
+
+class CaseNumberSequence(models.Model):
+    """The last reference number given by an organisation in a year."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="cases_unique_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"
+
+
+class TraffickingSituation(models.Model):
+    """How the person was recruited, moved and exploited (HTCDS victim fields)."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="situation"
+    )
+    recruitment_country = models.CharField(_("country of recruitment"), max_length=2, blank=True)
+    recruitment_place = models.CharField(_("place of recruitment"), max_length=200, blank=True)
+    recruiter_relationship = models.CharField(
+        _("relationship to the recruiter"), max_length=40, blank=True
+    )
+    exploitation_country = models.CharField(_("country of exploitation"), max_length=2, blank=True)
+    exploitation_region = models.CharField(_("region of exploitation"), max_length=16, blank=True)
+    exploitation_district = models.CharField(
+        _("district of exploitation"), max_length=32, blank=True
+    )
+    exploitation_place = models.CharField(_("place of exploitation"), max_length=200, blank=True)
+    cross_border_derived = models.BooleanField(_("cross-border (derived)"), null=True, blank=True)
+    cross_border_override = models.BooleanField(
+        _("cross-border (set by hand)"), null=True, blank=True
+    )
+    cross_border_override_reason = models.CharField(
+        _("reason for setting it by hand"), max_length=300, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("trafficking situation")
+        verbose_name_plural = _("trafficking situations")
+
+    def __str__(self) -> str:
+        return f"situation of case {self.case_id}"
+
+    @property
+    def is_cross_border(self) -> bool | None:
+        if self.cross_border_override is not None:
+            return self.cross_border_override
+        return self.cross_border_derived
+
+    def codes_of(self, field: str) -> list[str]:
+        """Return the codes of a multi-valued field (uses prefetched `case.codes`)."""
+        return [c.code for c in self.case.codes.all() if c.field == field]
+
+
+def derive_cross_border(
+    exploitation_country: str, citizenship: str, region_of_origin: str = ""
+) -> bool | None:
+    """Internal when exploited in the country of citizenship or origin; None if unknown."""
+    if not exploitation_country:
+        return None
+    home = {c for c in (citizenship, "TJ" if region_of_origin else "") if c}
+    if not home:
+        return None
+    return exploitation_country not in home
+
+
+class CaseCode(models.Model):
+    """One code of a multi-valued field of a case, in a table statistics can group by."""
+
+    class Field(models.TextChoices):
+        RECRUITMENT_METHODS = "recruitment_methods", _("methods of recruitment")
+        ONLINE_PLATFORMS = "online_platforms", _("online platforms used to recruit")
+        TRANSIT_COUNTRIES = "transit_countries", _("countries of transit")
+        EXPLOITATION_TYPES = "exploitation_types", _("types of exploitation")
+        LABOUR_SECTORS = "labour_sectors", _("forced-labour industries")
+        SEXUAL_EXPLOITATION_TYPES = "sexual_exploitation_types", _("types of sexual exploitation")
+        MEANS_OF_CONTROL = "means_of_control", _("means of control")
+
+    # The vocabulary list each field's codes come from.
+    LISTS = {
+        Field.RECRUITMENT_METHODS: "vic_MethodOfRecruitment",
+        Field.ONLINE_PLATFORMS: "vic_RecruitmentWebsitesAndApps",
+        Field.TRANSIT_COUNTRIES: codes.COUNTRY,
+        Field.EXPLOITATION_TYPES: "vic_TypeOfExploitation",
+        Field.LABOUR_SECTORS: "vic_ForcedLabourIndustry",
+        Field.SEXUAL_EXPLOITATION_TYPES: "vic_TypeOfSexExploitation",
+        Field.MEANS_OF_CONTROL: "vic_MethodsOfControl",
+    }
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="codes")
+    field = models.CharField(max_length=32, choices=Field.choices)
+    code = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "field", "code"], name="cases_unique_code")
+        ]
+        indexes = [models.Index(fields=["field", "code", "case"], name="cases_code_group_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.code}"
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline (registration, status, referral, service …)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    date = models.DateField()
+    summary_list = models.CharField(max_length=64, blank=True)
+    summary_code = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["case", "date"], name="cases_event_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}"
+
+    def label(self) -> str:
+        return codes.event_label(self.kind)
+
+    def summary(self) -> str:
+        if not self.summary_code:
+            return ""
+        if self.summary_list:
+            return codes.label(self.summary_list, self.summary_code)
+        if self.summary_code in StatusDecision.Kind.values:
+            return str(StatusDecision.Kind(self.summary_code).label)
+        return ""
+
+
+class StatusDecision(models.Model):
+    """A requested change of a case's status; applied at once or after approval."""
+
+    class Kind(models.TextChoices):
+        IDENTIFY = "identify", _("Identify as a victim")
+        NOT_VICTIM = "not_victim", _("Decide not a victim")
+        CLOSE = "close", _("Close the case")
+        REOPEN = "reopen", _("Reopen the case")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_decisions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.CharField(_("deciding organisation"), max_length=40, blank=True)
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    basis = models.TextField(_("basis of the decision"), blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=40, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(state="pending"),
+                name="cases_one_pending_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.state})"
+
+    @property
+    def organisation(self):
+        return self.case.organisation
