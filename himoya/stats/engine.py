@@ -145,11 +145,17 @@ def _dim_expr(source: Source, key: str) -> str:
         return _month_expr("f.d")
     if key == "year":
         return _year_expr("f.d")
-    if key == "sex_age":
+    if key in ("sex_age", "majority"):
+        from himoya.stats.indicators import child_age_groups
+
+        child = "f.age_group IN (" + ", ".join(f"'{c}'" for c in child_age_groups()) + ")"
+        if key == "majority":
+            return f"CASE WHEN {child} THEN 'child' WHEN f.age_group <> '' THEN 'adult' END"
         return (
-            "CASE WHEN f.sex = 'male' AND f.age_group = 'child' THEN 'boy' "
-            "WHEN f.sex = 'female' AND f.age_group = 'child' THEN 'girl' "
-            "WHEN f.sex = 'male' THEN 'man' WHEN f.sex = 'female' THEN 'woman' "
+            f"CASE WHEN f.sex = 'male' AND {child} THEN 'boy' "
+            f"WHEN f.sex = 'female' AND {child} THEN 'girl' "
+            "WHEN f.sex = 'male' AND f.age_group <> '' THEN 'man' "
+            "WHEN f.sex = 'female' AND f.age_group <> '' THEN 'woman' "
             "ELSE 'unknown' END"
         )
     dim = source.dimension(key)
@@ -174,9 +180,7 @@ def compute_many(
     groups: dict[str | None, list[tuple[str, ...]]] = {}
     for by in breakdowns:
         multis = {
-            indicator.source.dimension(k).multi
-            for k in by
-            if k not in ("month", "year", "sex_age") and indicator.source.dimension(k).multi
+            indicator.source.dimension(k).multi for k in by if indicator.source.dimension(k).multi
         }
         if len(multis) > 1:
             raise ValueError("one child-table dimension per breakdown")
@@ -228,9 +232,7 @@ def _compute_group(indicator, period, scope, multi, bys, filters) -> dict:
         if connection.vendor == "postgresql" and (len(bys) > 1 or any(bys)):
             select_dims = ", ".join(f"{exprs[k]} AS dim_{i}" for i, k in enumerate(all_dims))
             grouping = ", ".join(f"{exprs[k]}" for k in all_dims)
-            sets = ", ".join(
-                "(" + ", ".join(exprs[k] for k in by) + ")" for by in [(), *bys]
-            )
+            sets = ", ".join("(" + ", ".join(exprs[k] for k in by) + ")" for by in [(), *bys])
             sql = (
                 f"SELECT {select_dims}, GROUPING({grouping}) AS g, {', '.join(measures)} "
                 f"FROM ({fact_sql}) f {where} GROUP BY GROUPING SETS ({sets})"
@@ -239,9 +241,7 @@ def _compute_group(indicator, period, scope, multi, bys, filters) -> dict:
             width = len(all_dims)
             for row in cur.fetchall():
                 g = row[width]
-                present = tuple(
-                    all_dims[i] for i in range(width) if not (g >> (width - 1 - i)) & 1
-                )
+                present = tuple(all_dims[i] for i in range(width) if not (g >> (width - 1 - i)) & 1)
                 values = {all_dims[i]: row[i] for i in range(width)}
                 measures_row = row[width + 1 :]
                 if not present:
@@ -255,8 +255,7 @@ def _compute_group(indicator, period, scope, multi, bys, filters) -> dict:
                 dims_sql = ", ".join(exprs[k] for k in by)
                 sql = (
                     f"SELECT {dims_sql + ', ' if by else ''}{', '.join(measures)} "
-                    f"FROM ({fact_sql}) f {where}"
-                    + (f" GROUP BY {dims_sql}" if by else "")
+                    f"FROM ({fact_sql}) f {where}" + (f" GROUP BY {dims_sql}" if by else "")
                 )
                 cur.execute(sql, [*measure_params, *fact_params, *where_params])
                 for row in cur.fetchall():

@@ -146,7 +146,9 @@ def _int(params, name: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise PeriodError(_("“%(value)s” is not a valid %(name)s.") % {"value": raw, "name": name}) from None
+        raise PeriodError(
+            _("“%(value)s” is not a valid %(name)s.") % {"value": raw, "name": name}
+        ) from None
 
 
 def from_params(params, today: date) -> Period:
@@ -160,14 +162,20 @@ def from_params(params, today: date) -> Period:
         p = month(_int(params, "year"), _int(params, "month"))
     elif kind == "ytd":
         y = _int(params, "year") if params.get("year") else today.year
-        m = _int(params, "month") if params.get("month") else (today.month if y == today.year else 12)
+        m = (
+            _int(params, "month")
+            if params.get("month")
+            else (today.month if y == today.year else 12)
+        )
         p = january_to(y, m)
     elif kind == "reporting":
         p = reporting_year(_int(params, "year"))
     elif kind == "custom":
         try:
-            p = custom(date.fromisoformat(params.get("start", "")),
-                       date.fromisoformat(params.get("end", "")))
+            p = custom(
+                date.fromisoformat(params.get("start", "")),
+                date.fromisoformat(params.get("end", "")),
+            )
         except ValueError:
             raise PeriodError(_("Give the start and end dates as YYYY-MM-DD.")) from None
     else:

@@ -1,0 +1,148 @@
+"""Every indicator Himoya reports, declared once.
+
+An indicator names what it counts (its unit), the facts it counts from and the date it
+counts on. Dashboards, report tables, exports and the JSON endpoint all read from here.
+"""
+
+from django.db.models import F, FilteredRelation, Q
+from django.utils.translation import gettext_lazy as _
+
+from himoya.stats.engine import Dimension, Indicator, Source
+from himoya.stats.labels import organisation_name
+from himoya.vocab import registry
+
+# --- cases ---------------------------------------------------------------------------
+
+CASE_DIMENSIONS = (
+    Dimension("sex", _("Sex"), "sex", "sex"),
+    Dimension("age_group", _("Age group"), "age_group", "age_group"),
+    Dimension("sex_age", _("Men, women, boys, girls"), "", "sex_age"),
+    Dimension("majority", _("Adults and children"), "", "age_group"),
+    Dimension("citizenship", _("Citizenship"), "citizenship", "country"),
+    Dimension(
+        "exploitation_type",
+        _("Form of exploitation"),
+        "code",
+        "vic_TypeOfExploitation",
+        multi="exploitation_types",
+    ),
+    Dimension(
+        "labour_sector",
+        _("Labour sector"),
+        "code",
+        "vic_ForcedLabourIndustry",
+        multi="labour_sectors",
+    ),
+    Dimension(
+        "means_of_control",
+        _("Means of control"),
+        "code",
+        "vic_MethodsOfControl",
+        multi="means_of_control",
+    ),
+    Dimension(
+        "exploitation_country", _("Country of exploitation"), "exploitation_country", "country"
+    ),
+    Dimension("cross_border", _("Internal or cross-border"), "cross_border"),
+    Dimension("region_of_origin", _("Region of origin"), "region_of_origin", "tj_region"),
+    Dimension("district_of_origin", _("District of origin"), "district_of_origin", "tj_district"),
+    Dimension("organisation", _("Registering organisation"), "org_id", labeller=organisation_name),
+    Dimension(
+        "trafficking_status", _("Trafficking status"), "trafficking_status", "vic_TraffickingStatus"
+    ),
+    Dimension("case_status", _("Case status"), "case_status", "cas_Status"),
+    Dimension("month", _("Month")),
+    Dimension("year", _("Year")),
+)
+
+
+def child_age_groups() -> list[str]:
+    """Age-group codes that mean a child (under 18)."""
+    codes = ["child"]
+    if "age_group" in registry.names():
+        codes += [c.code for c in registry.children("age_group", "child")]
+    return codes
+
+
+def case_facts(date_field: str):
+    def facts(multi: str | None):
+        from himoya.cases.models import Case
+
+        qs = Case.objects.all()
+        # Fields named as the facts' columns are selected as they are; others aliased.
+        plain = [
+            "person_id",
+            "sex",
+            "age_group",
+            "citizenship",
+            "exploitation_country",
+            "region_of_origin",
+            "trafficking_status",
+            "case_status",
+        ]
+        values = dict(
+            d=F(date_field),
+            unit_id=F("pk"),
+            org_id=F("organisation_id"),
+            cross_border=F("is_cross_border"),
+            district_of_origin=F("person__district_of_origin"),
+        )
+        if multi:
+            qs = qs.annotate(picked=FilteredRelation("codes", condition=Q(codes__field=multi)))
+            values["code"] = F("picked__code")
+        return qs.filter(**{f"{date_field}__isnull": False}).values(*plain, **values)
+
+    return facts
+
+
+CASES_REGISTERED = Source("cases_registered", case_facts("registered_on"), CASE_DIMENSIONS)
+STATUS_DECIDED = Source("status_decided", case_facts("status_decided_on"), CASE_DIMENSIONS)
+
+IDENTIFIED = "ActualVictimOfTrafficking"
+NOT_A_VICTIM = "NotAVictimOfTrafficking"
+
+REGISTRY_SOURCE = _("Case records of the national referral mechanism (Himoya)")
+
+INDICATORS = {
+    i.key: i
+    for i in [
+        Indicator(
+            "cases", _("Cases registered"), "cases", CASES_REGISTERED, data_source=REGISTRY_SOURCE
+        ),
+        Indicator(
+            "persons",
+            _("Persons registered as presumed or identified victims"),
+            "persons",
+            CASES_REGISTERED,
+            count="person_id",
+            where={"trafficking_status__in": ["PossibleVictimOfTrafficking", IDENTIFIED]},
+            data_source=REGISTRY_SOURCE,
+        ),
+        Indicator(
+            "victims_identified",
+            _("Victims identified (status granted)"),
+            "persons",
+            STATUS_DECIDED,
+            count="person_id",
+            where={"trafficking_status": IDENTIFIED},
+            data_source=REGISTRY_SOURCE,
+        ),
+    ]
+}
+
+UNITS = {
+    "cases": _("cases"),
+    "persons": _("persons (a person with several cases counts once)"),
+    "screenings": _("screenings"),
+    "referrals": _("referrals"),
+    "services": _("services delivered"),
+    "proceedings": _("proceedings"),
+    "perpetrators": _("persons (suspects, accused, convicted)"),
+    "contacts": _("hotline contacts"),
+}
+
+
+def register(indicator: Indicator) -> Indicator:
+    """Add an indicator declared by another app (screening, referrals, justice …)."""
+    INDICATORS[indicator.key] = indicator
+    return indicator
