@@ -118,10 +118,6 @@ class Table:
     def threshold(self) -> int:
         return self.scope.suppress_below
 
-    def rows(self):
-        """Yield (labels, shown current, shown previous, change, percent) for display."""
-        for c in self.cells:
-            yield c
 
 
 def _count_sql(expr: str, cond: str) -> str:
