@@ -1,0 +1,123 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from himoya.access.roles import Role
+from himoya.audit.models import AuditEvent
+from himoya.cases.tests.factories import register_case
+
+URL = reverse("case_list")
+
+
+def refs(response):
+    return {c.reference for c in response.context["cases"]}
+
+
+@pytest.mark.django_db
+class TestCaseList:
+    def test_caseworker_sees_own_organisation_cases(self, client, login, org, other_org, make_user):
+        user = make_user(org, Role.CASEWORKER)
+        mine = register_case(org, user)
+        theirs = register_case(other_org, make_user(other_org, Role.CASEWORKER))
+        login(user)
+        response = client.get(URL)
+        assert response.status_code == 200
+        assert refs(response) == {mine.reference}
+        assert reverse("case_detail", args=[theirs.pk]) not in response.content.decode()
+
+    def test_responder_sees_only_own_registrations(self, client, login, org, make_user):
+        responder = make_user(org, Role.RESPONDER)
+        own = register_case(org, responder)
+        register_case(org, make_user(org, Role.CASEWORKER))
+        login(responder)
+        assert refs(client.get(URL)) == {own.reference}
+
+    @pytest.mark.parametrize("role", [Role.LAWYER, Role.ANALYST, Role.NATIONAL_COORDINATOR])
+    def test_roles_without_case_access_get_403(self, client, login, org, make_user, role):
+        login(make_user(org, role))
+        assert client.get(URL).status_code == 403
+        assert AuditEvent.objects.filter(action="permission_denied").exists()
+
+    def test_anonymous_is_sent_to_login(self, client):
+        response = client.get(URL)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    def test_identity_is_not_on_the_list(self, client, login, org, make_user):
+        user = make_user(org, Role.CASEWORKER)
+        register_case(org, user)
+        login(user)
+        assert "Раҳимов" not in client.get(URL).content.decode()
+
+    def test_filters_narrow_the_list(self, client, login, org, make_user):
+        user = make_user(org, Role.CASEWORKER)
+        labour = register_case(org, user, registered_on=datetime.date(2025, 5, 1))
+        sexual = register_case(
+            org,
+            user,
+            person={"given_name": "Малика", "family_name": "Ғафурова", "sex": "female",
+                    "age_at_identification": 19, "citizenship": "TJ",
+                    "region_of_origin": "TJ-SU"},
+            situation={"exploitation_country": "AE"},
+            multi={"exploitation_types": ["SexualExploitation"]},
+        )  # fmt: skip
+        login(user)
+        assert refs(client.get(URL, {"exploitation": "SexualExploitation"})) == {sexual.reference}
+        assert refs(client.get(URL, {"country": "RU"})) == {labour.reference}
+        assert refs(client.get(URL, {"region": "TJ-SU"})) == {sexual.reference}
+        assert refs(client.get(URL, {"sex": "female"})) == {sexual.reference}
+        assert refs(client.get(URL, {"registered_to": "2025-12-31"})) == {labour.reference}
+        assert refs(client.get(URL, {"registered_from": "2026-01-01"})) == {sexual.reference}
+        assert refs(client.get(URL, {"status": "ActualVictimOfTrafficking"})) == set()
+
+    @pytest.mark.parametrize(
+        "query", ["Джамшед Рахимов", "Jamshed Rakhimov", "Ҷамшед", "rahimov", "ЉАМШЕД"]
+    )
+    def test_name_search_in_any_script(self, client, login, org, make_user, query):
+        user = make_user(org, Role.CASEWORKER)
+        jamshed = register_case(org, user)
+        register_case(
+            org, user, person={"given_name": "Ҷамшед", "family_name": "Қодиров", "sex": "male"}
+        )
+        register_case(
+            org, user, person={"given_name": "Муҳаммад", "family_name": "Раҳимов", "sex": "male"}
+        )
+        login(user)
+        found = refs(client.get(URL, {"q": query}))
+        assert jamshed.reference in found
+        if len(query.split()) == 2:
+            assert found == {jamshed.reference}
+
+    def test_name_search_does_not_reach_other_organisations(
+        self, client, login, org, other_org, make_user
+    ):
+        register_case(other_org, make_user(other_org, Role.CASEWORKER))
+        login(make_user(org, Role.CASEWORKER))
+        assert refs(client.get(URL, {"q": "Jamshed Rahimov"})) == set()
+
+    def test_pagination(self, client, login, org, make_user):
+        user = make_user(org, Role.CASEWORKER)
+        for day in range(1, 28):
+            register_case(org, user, registered_on=datetime.date(2026, 2, day))
+        login(user)
+        first = client.get(URL)
+        assert len(first.context["cases"]) == 25 and first.context["has_next"]
+        second = client.get(URL, {"page": 2})
+        assert len(second.context["cases"]) == 2 and not second.context["has_next"]
+        assert refs(first).isdisjoint(refs(second))
+
+    def test_query_count_does_not_grow_with_cases(self, client, login, org, make_user):
+        user = make_user(org, Role.CASEWORKER)
+        login(user)
+        register_case(org, user)
+        client.get(URL)
+        with CaptureQueriesContext(connection) as few:
+            client.get(URL, {"q": "Jamshed", "exploitation": "ForcedLabour"})
+        for _ in range(5):
+            register_case(org, user)
+        with CaptureQueriesContext(connection) as many:
+            client.get(URL, {"q": "Jamshed", "exploitation": "ForcedLabour"})
+        assert len(few) == len(many) <= 6
