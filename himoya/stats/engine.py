@@ -87,11 +87,12 @@ class Cell:
         return self.current - self.previous
 
     @property
-    def percent(self) -> Decimal | None:
+    def percent(self) -> int | None:
+        """Change against a year earlier in whole percent (None when there was nothing)."""
         if not self.previous:
             return None
         pct = Decimal(self.change * 100) / Decimal(self.previous)
-        return pct.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+        return int(pct.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
     def shown(self, value: int, threshold: int) -> str:
         """Return the number as displayed: '<5' when the cell is suppressed."""
