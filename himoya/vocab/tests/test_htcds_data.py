@@ -180,3 +180,34 @@ def test_forced_labour_industry_keeps_the_isic_sections_and_adds_the_standards_t
         "A_AgricultureForestryAndFishing"
     )
     assert len(registry.choices("vic_ForcedLabourIndustry", top_level_only=True)) == 21
+
+
+def test_the_official_xlsform_choices_are_codes_of_the_registry():
+    import openpyxl
+
+    path = settings.HIMOYA_SHARED_DATA / "htcds" / "htcds_xlsform.xlsx"
+    sheet = openpyxl.load_workbook(path, read_only=True)["choices"]
+    lists = {
+        "citizenship": "country",
+        "forcedlabourindustry": "vic_ForcedLabourIndustry",
+        "methodsofcontrol": "vic_MethodsOfControl",
+        "typeofexploitation": "vic_TypeOfExploitation",
+        "methodofrecruitment": "vic_MethodOfRecruitment",
+        "gender": "prs_Gender",
+        "traffickingstatusdecisionmakingorg": "vic_TraffickingStatusDecisionMakingOrg",
+        "typeofsexexploitation": "vic_TypeOfSexExploitation",
+        "status": "cas_Status",
+        "traffickingstatus": "vic_TraffickingStatus",
+        "consent": "con_Consent",
+    }
+    seen = {name: set() for name in lists}
+    for list_name, code, _label in sheet.iter_rows(min_row=2, values_only=True):
+        if list_name in lists:
+            code = str(code).strip()
+            assert registry.is_valid(lists[list_name], code), (list_name, code)
+            seen[list_name].add(code)
+    assert len(seen["citizenship"]) == 249
+    assert seen["consent"] == {"TRUE", "FALSE"}
+    assert seen["forcedlabourindustry"] == {
+        c.code for c in registry.top_level("vic_ForcedLabourIndustry")
+    }
