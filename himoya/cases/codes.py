@@ -6,6 +6,7 @@ spells a list of its own.
 """
 
 import re
+from functools import cache
 
 from himoya.vocab import registry
 
@@ -62,6 +63,7 @@ def _band(code: str) -> tuple[int, int] | None:
     return low, int(match.group(2)) if match.group(2) else 200
 
 
+@cache
 def age_bands() -> list[tuple[str, int, int]]:
     """Return (code, youngest, oldest) for each age band of the `age_group` list."""
     if has_list(AGE_GROUP):

@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from himoya.cases import demo as cases_demo
 from himoya.organisations import demo as organisations_demo
 
 # Each app that has demo data adds its `populate(ctx)` here, in dependency order.
-POPULATORS = [organisations_demo.populate]
+POPULATORS = [organisations_demo.populate, cases_demo.populate]
 
 
 class Command(BaseCommand):
