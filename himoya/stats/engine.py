@@ -277,9 +277,9 @@ def _compute_group(indicator, period, scope, multi, bys, filters) -> dict:
                     suppressed=bool(threshold) and 0 < persons < threshold,
                 )
             )
-        cells.sort(key=lambda cell: (-cell.current, -cell.previous, cell.labels))
+        cells.sort(key=lambda cell: (-cell.current, -cell.previous, [str(x) for x in cell.labels]))
         if by and by[0] in ("month", "year"):
-            cells.sort(key=lambda cell: cell.key)
+            cells.sort(key=lambda cell: tuple("" if v is None else str(v) for v in cell.key))
         total = Cell((), (), total_row[0], total_row[1], total_row[2])
         total.suppressed = bool(threshold) and 0 < total.persons < threshold
         tables[by] = Table(indicator, period, prev, by, cells, total, scope)

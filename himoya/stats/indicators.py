@@ -90,9 +90,20 @@ def case_facts(date_field: str):
         if multi:
             qs = qs.annotate(picked=FilteredRelation("codes", condition=Q(codes__field=multi)))
             values["code"] = F("picked__code")
-        return qs.filter(**{f"{date_field}__isnull": False}).values(*plain, **values)
+        qs = qs.filter(**{f"{date_field}__isnull": False})
+        if date_field == "registered_on" and _has_undated_imports():
+            # Imported rows whose source gave no registration year carry the import day
+            # as their date; they must not count as registered that day.
+            qs = qs.filter(imported_from__isnull=True)
+        return qs.values(*plain, **values)
 
     return facts
+
+
+def _has_undated_imports() -> bool:
+    from himoya.interop.models import ImportedRecord
+
+    return ImportedRecord.objects.exists()
 
 
 CASES_REGISTERED = Source("cases_registered", case_facts("registered_on"), CASE_DIMENSIONS)
