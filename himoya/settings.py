@@ -174,6 +174,7 @@ TIME_ZONE = "Asia/Dushanbe"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # himoya/static is not inside an app
 MEDIA_ROOT = PROJECT_DIR / "var" / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
