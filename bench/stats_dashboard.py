@@ -106,16 +106,19 @@ def main() -> None:
 
     def baseline():
         with connection.cursor() as cur:
-            cur.execute(BASELINE_SQL, {"s": period.start, "e": period.end,
-                                       "ps": prev.start, "pe": prev.end})
+            cur.execute(
+                BASELINE_SQL, {"s": period.start, "e": period.end, "ps": prev.start, "pe": prev.end}
+            )
             cur.fetchall()
 
     base = median_ms(baseline, args.runs)
     dash = median_ms(page, args.runs)
     print(f"one GROUPING SETS query (baseline): median {base:8.1f} ms")
     print(f"full dashboard page:                median {dash:8.1f} ms")
-    print(f"ratio dashboard / baseline: {dash / base:.2f} (target ≤ 2.0); "
-          f"dashboard {'under' if dash < 1000 else 'OVER'} 1 s")
+    print(
+        f"ratio dashboard / baseline: {dash / base:.2f} (target ≤ 2.0); "
+        f"dashboard {'under' if dash < 1000 else 'OVER'} 1 s"
+    )
 
     from himoya.stats import engine, exports, reports
 
@@ -125,8 +128,10 @@ def main() -> None:
     result = reports.build(reports.reports()["unodc"], ten_years, scope)
     body = exports.to_xlsx(result)
     elapsed = time.perf_counter() - t
-    print(f"UNODC table set, ten years ({ten_years.label}), XLSX {len(body) / 1024:.0f} KiB: "
-          f"{elapsed:.1f} s (target < 10 s)")
+    print(
+        f"UNODC table set, ten years ({ten_years.label}), XLSX {len(body) / 1024:.0f} KiB: "
+        f"{elapsed:.1f} s (target < 10 s)"
+    )
 
 
 if __name__ == "__main__":

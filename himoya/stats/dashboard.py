@@ -13,8 +13,13 @@ from himoya.stats.indicators import INDICATORS, UNITS
 PANELS = [
     ("trend_month", _("By month, compared with a year earlier"), "persons", ("month",), "line"),
     ("sex_age", _("Men, women, boys and girls"), "persons", ("sex_age",), "bar"),
-    ("exploitation_sex", _("Forms of exploitation by sex"), "persons",
-     ("exploitation_type", "sex"), "stacked"),
+    (
+        "exploitation_sex",
+        _("Forms of exploitation by sex"),
+        "persons",
+        ("exploitation_type", "sex"),
+        "stacked",
+    ),
     ("country", _("Top countries of exploitation"), "persons", ("exploitation_country",), "bar"),
     ("cross_border", _("Internal and cross-border"), "persons", ("cross_border",), "bar"),
     ("region", _("Region of origin"), "persons", ("region_of_origin",), "bar"),
@@ -27,8 +32,14 @@ OPTIONAL_PANELS = [
     ("hotline", _("Hotline contacts by topic"), "contacts", ("topic",), "bar"),
     ("proceedings", _("Proceedings by stage"), "proceedings", ("stage",), "bar"),
 ]
-HEADLINES = ["cases", "persons", "victims_identified", "persons_referred", "prevented",
-             "proceedings"]
+HEADLINES = [
+    "cases",
+    "persons",
+    "victims_identified",
+    "persons_referred",
+    "prevented",
+    "proceedings",
+]
 TOP = 10
 
 # Case-list filters a figure's breakdown can be drilled into.
@@ -57,27 +68,45 @@ def build(period, scope, user) -> dict:
         computed = engine.compute_many(INDICATORS[key], period, scope, bys)
         for by, table in computed.items():
             tables[(key, by)] = table
-    years = periods.custom(period.end.replace(year=period.end.year - 9, month=1, day=1),
-                           period.end)
+    years = periods.custom(period.end.replace(year=period.end.year - 9, month=1, day=1), period.end)
     year_trend = engine.compute(INDICATORS["persons"], years, scope, ("year",))
     headlines = [
-        {"key": key, "label": INDICATORS[key].label, "unit": UNITS.get(INDICATORS[key].unit),
-         "table": tables[(key, ())], "cell": tables[(key, ())].total}
-        for key in HEADLINES if key in INDICATORS
+        {
+            "key": key,
+            "label": INDICATORS[key].label,
+            "unit": UNITS.get(INDICATORS[key].unit),
+            "table": tables[(key, ())],
+            "cell": tables[(key, ())].total,
+        }
+        for key in HEADLINES
+        if key in INDICATORS
     ]
     charts = []
     for chart_id, title, key, by, kind in panels:
         table = tables[(key, by)]
-        charts.append({
-            "id": chart_id, "title": title, "kind": kind, "table": table,
-            "view": table_view(table, user), "data": chart_data(table, kind),
-            "unit": UNITS.get(INDICATORS[key].unit),
-        })
-    charts.insert(1, {
-        "id": "trend_year", "title": _("By year, last ten years"), "kind": "bar",
-        "table": year_trend, "view": table_view(year_trend, user),
-        "data": chart_data(year_trend, "years"), "unit": UNITS["persons"],
-    })
+        charts.append(
+            {
+                "id": chart_id,
+                "title": title,
+                "kind": kind,
+                "table": table,
+                "view": table_view(table, user),
+                "data": chart_data(table, kind),
+                "unit": UNITS.get(INDICATORS[key].unit),
+            }
+        )
+    charts.insert(
+        1,
+        {
+            "id": "trend_year",
+            "title": _("By year, last ten years"),
+            "kind": "bar",
+            "table": year_trend,
+            "view": table_view(year_trend, user),
+            "data": chart_data(year_trend, "years"),
+            "unit": UNITS["persons"],
+        },
+    )
     return {"headlines": headlines, "charts": charts, "scope": scope}
 
 
@@ -91,22 +120,36 @@ def chart_data(table, kind) -> dict:
                 firsts.append(c.labels[0])
         seconds = sorted({c.labels[1] for c in cells})
         values = {(c.labels[0], c.labels[1]): c.current for c in cells}
-        return {"labels": firsts[:TOP], "datasets": [
-            {"label": s, "data": [values.get((f, s), 0) for f in firsts[:TOP]]} for s in seconds
-        ]}
+        return {
+            "labels": firsts[:TOP],
+            "datasets": [
+                {"label": s, "data": [values.get((f, s), 0) for f in firsts[:TOP]]} for s in seconds
+            ],
+        }
     if kind == "line":
-        return {"labels": [c.labels[0] for c in cells], "datasets": [
-            {"label": str(table.period.label), "data": [c.current for c in cells]},
-        ], "previous": {"label": str(table.previous_period.label),
-                        "data": [c.previous for c in cells]}}
+        return {
+            "labels": [c.labels[0] for c in cells],
+            "datasets": [
+                {"label": str(table.period.label), "data": [c.current for c in cells]},
+            ],
+            "previous": {
+                "label": str(table.previous_period.label),
+                "data": [c.previous for c in cells],
+            },
+        }
     if kind == "years":
-        return {"labels": [c.labels[0] for c in cells],
-                "datasets": [{"label": "", "data": [c.current for c in cells]}]}
+        return {
+            "labels": [c.labels[0] for c in cells],
+            "datasets": [{"label": "", "data": [c.current for c in cells]}],
+        }
     top = cells[:TOP]
-    return {"labels": [c.labels[0] for c in top], "datasets": [
-        {"label": str(table.period.label), "data": [c.current for c in top]},
-        {"label": str(table.previous_period.label), "data": [c.previous for c in top]},
-    ]}
+    return {
+        "labels": [c.labels[0] for c in top],
+        "datasets": [
+            {"label": str(table.period.label), "data": [c.current for c in top]},
+            {"label": str(table.previous_period.label), "data": [c.previous for c in top]},
+        ],
+    }
 
 
 def may_drill(user) -> bool:
@@ -125,19 +168,28 @@ def table_view(table, user) -> list[dict]:
     for cell in table.cells:
         link = ""
         if drill and not cell.suppressed:
-            params = {"registered_from": table.period.start.isoformat(),
-                      "registered_to": table.period.end.isoformat()}
-            params.update({DRILL_PARAMS[k]: v for k, v in zip(table.by, cell.key, strict=True)
-                           if v not in (None, "")})
+            params = {
+                "registered_from": table.period.start.isoformat(),
+                "registered_to": table.period.end.isoformat(),
+            }
+            params.update(
+                {
+                    DRILL_PARAMS[k]: v
+                    for k, v in zip(table.by, cell.key, strict=True)
+                    if v not in (None, "")
+                }
+            )
             link = f"{reverse('case_list')}?{urlencode(params)}"
-        rows.append({
-            "labels": cell.labels,
-            "current": cell.shown(cell.current, threshold),
-            "previous": cell.shown(cell.previous, threshold),
-            "change": "" if cell.suppressed else cell.change,
-            "percent": None if cell.suppressed else cell.percent,
-            "link": link,
-        })
+        rows.append(
+            {
+                "labels": cell.labels,
+                "current": cell.shown(cell.current, threshold),
+                "previous": cell.shown(cell.previous, threshold),
+                "change": "" if cell.suppressed else cell.change,
+                "percent": None if cell.suppressed else cell.percent,
+                "link": link,
+            }
+        )
     return rows
 
 
@@ -147,10 +199,16 @@ def table_json(table) -> dict:
         "indicator": table.indicator.key,
         "label": str(table.indicator.label),
         "unit": table.indicator.unit,
-        "period": {"start": table.period.start.isoformat(), "end": table.period.end.isoformat(),
-                   "label": table.period.label, "data_year": table.period.data_year},
-        "previous_period": {"start": table.previous_period.start.isoformat(),
-                            "end": table.previous_period.end.isoformat()},
+        "period": {
+            "start": table.period.start.isoformat(),
+            "end": table.period.end.isoformat(),
+            "label": table.period.label,
+            "data_year": table.period.data_year,
+        },
+        "previous_period": {
+            "start": table.previous_period.start.isoformat(),
+            "end": table.previous_period.end.isoformat(),
+        },
         "by": list(table.by),
         "no_records": table.empty,
         "suppressed_below": threshold or None,

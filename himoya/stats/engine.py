@@ -120,7 +120,6 @@ class Table:
         return self.scope.suppress_below
 
 
-
 def _count_sql(expr: str, cond: str) -> str:
     return f"COUNT(DISTINCT CASE WHEN {cond} THEN {expr} END)"
 

@@ -83,8 +83,14 @@ def to_csv(result) -> bytes:
         w.writerow([key, value])
     for spec, table in result.tables:
         w.writerow([])
-        w.writerow([str(spec.title), str(UNITS.get(table.indicator.unit, table.indicator.unit)),
-                    result.period.data_year, result.edition])
+        w.writerow(
+            [
+                str(spec.title),
+                str(UNITS.get(table.indicator.unit, table.indicator.unit)),
+                result.period.data_year,
+                result.edition,
+            ]
+        )
         w.writerow(headers(table, result))
         if table.empty:
             w.writerow([_("No records")])
@@ -118,8 +124,14 @@ def to_xlsx(result, progress=None) -> bytes:
         ws["A1"].font = Font(bold=True, size=12)
         ws.append([_("Counting unit"), str(UNITS.get(table.indicator.unit, ""))])
         ws.append([_("Period"), result.period.label, _("Data year"), result.period.data_year])
-        ws.append([_("Reporting edition"), result.edition, _("Data sources"),
-                   str(table.indicator.data_source)])
+        ws.append(
+            [
+                _("Reporting edition"),
+                result.edition,
+                _("Data sources"),
+                str(table.indicator.data_source),
+            ]
+        )
         ws.append([])
         ws.append(headers(table, result))
         for cell in ws[ws.max_row]:
@@ -128,7 +140,7 @@ def to_xlsx(result, progress=None) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         if table.empty:
             ws.append([_("No records")])
-        for row in ([] if table.empty else table_rows(table)):
+        for row in [] if table.empty else table_rows(table):
             ws.append([_number_or_text(v) for v in row])
         if not table.empty:
             for cell in ws[ws.max_row]:
@@ -166,15 +178,15 @@ def to_pdf(result) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
-    from reportlab.platypus import TableStyle
 
     _register_fonts()
     body = ParagraphStyle("body", fontName="DejaVu", fontSize=9, leading=12)
     h1 = ParagraphStyle("h1", parent=body, fontName="DejaVu-Bold", fontSize=15, leading=19)
-    h2 = ParagraphStyle("h2", parent=body, fontName="DejaVu-Bold", fontSize=11, leading=15,
-                        spaceBefore=10)
+    h2 = ParagraphStyle(
+        "h2", parent=body, fontName="DejaVu-Bold", fontSize=11, leading=15, spaceBefore=10
+    )
     story = [Paragraph(str(result.report.title), h1), Spacer(1, 4)]
     for key, value in _meta(result):
         story.append(Paragraph(f"<b>{key}:</b> {value}", body))
@@ -186,14 +198,18 @@ def to_pdf(result) -> bytes:
             continue
         data = [headers(table, result), *table_rows(table)]
         t = PdfTable(data, repeatRows=1, hAlign="LEFT")
-        t.setStyle(TableStyle([
-            ("FONT", (0, 0), (-1, -1), "DejaVu", 8),
-            ("FONT", (0, 0), (-1, 0), "DejaVu-Bold", 8),
-            ("FONT", (0, -1), (-1, -1), "DejaVu-Bold", 8),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE6F1")),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("ALIGN", (len(table.by) or 1, 1), (-1, -1), "RIGHT"),
-        ]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), "DejaVu", 8),
+                    ("FONT", (0, 0), (-1, 0), "DejaVu-Bold", 8),
+                    ("FONT", (0, -1), (-1, -1), "DejaVu-Bold", 8),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DCE6F1")),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("ALIGN", (len(table.by) or 1, 1), (-1, -1), "RIGHT"),
+                ]
+            )
+        )
         story.append(t)
         chartable = [c for c in table.cells[:12] if not c.suppressed]
         if len(table.by) == 1 and len(chartable) >= 2:
@@ -212,8 +228,9 @@ def to_pdf(result) -> bytes:
             drawing.add(chart)
             story += [Spacer(1, 4), drawing]
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, title=str(result.report.title),
-                            leftMargin=1.5 * cm, rightMargin=1.5 * cm)
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, title=str(result.report.title), leftMargin=1.5 * cm, rightMargin=1.5 * cm
+    )
     doc.build(story)
     return buf.getvalue()
 

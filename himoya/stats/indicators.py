@@ -150,6 +150,7 @@ UNITS = {
     "proceedings": _("proceedings"),
     "perpetrators": _("persons (suspects, accused, convicted)"),
     "contacts": _("hotline contacts"),
+    "contacts_prevention": _("prevention contacts with persons at risk"),
 }
 
 
@@ -157,3 +158,65 @@ def register(indicator: Indicator) -> Indicator:
     """Add an indicator declared by another app (screening, referrals, justice …)."""
     INDICATORS[indicator.key] = indicator
     return indicator
+
+
+def _register_other_stages() -> None:
+    from himoya.stats import sources as s
+
+    screening = _("Screenings recorded in Himoya")
+    assistance = _("Referral and assistance records in Himoya")
+    justice = _("Proceedings recorded in Himoya")
+    hotline = _("Hotline log in Himoya")
+    for indicator in [
+        Indicator("screenings", _("Screenings"), "screenings", s.SCREENINGS, data_source=screening),
+        Indicator(
+            "presumed_by_screening",
+            _("Presumed victims found by screening"),
+            "screenings",
+            s.SCREENINGS,
+            where={"decision": "presumed_victim"},
+            data_source=screening,
+        ),
+        Indicator(
+            "prevented",
+            _("Prevented cases"),
+            "contacts_prevention",
+            s.PREVENTED,
+            data_source=screening,
+        ),
+        Indicator("contacts", _("Hotline contacts"), "contacts", s.CONTACTS, data_source=hotline),
+        Indicator(
+            "referrals", _("Referrals sent"), "referrals", s.REFERRALS, data_source=assistance
+        ),
+        Indicator(
+            "persons_referred",
+            _("Persons referred to assistance"),
+            "persons",
+            s.REFERRALS,
+            count="person_id",
+            data_source=assistance,
+        ),
+        Indicator(
+            "services", _("Services delivered"), "services", s.SERVICES, data_source=assistance
+        ),
+        Indicator(
+            "proceedings",
+            _("Proceedings opened"),
+            "proceedings",
+            s.PROCEEDINGS,
+            data_source=justice,
+        ),
+        Indicator(
+            "suspects", _("Persons suspected"), "perpetrators", s.SUSPECTS, data_source=justice
+        ),
+        Indicator(
+            "prosecuted", _("Persons prosecuted"), "perpetrators", s.PROSECUTED, data_source=justice
+        ),
+        Indicator(
+            "convicted", _("Persons convicted"), "perpetrators", s.CONVICTED, data_source=justice
+        ),
+    ]:
+        register(indicator)
+
+
+_register_other_stages()

@@ -21,8 +21,13 @@ def report_xlsx(row, progress, *, report, period, org, edition, language):
         spec = reports.reports()[report]
         steps = len({t.indicator for t in spec.tables}) + len(spec.tables)
         progress(0, steps, _("Counting"))
-        result = reports.build(spec, p, scope, edition=edition,
-                               progress=lambda n, total: progress(n, steps, _("Counting")))
+        result = reports.build(
+            spec,
+            p,
+            scope,
+            edition=edition,
+            progress=lambda n, total: progress(n, steps, _("Counting")),
+        )
         done = len({t.indicator for t in spec.tables})
         body = exports.to_xlsx(
             result, progress=lambda n, total: progress(done + n, steps, _("Writing"))

@@ -93,16 +93,16 @@ def reports() -> dict[str, Report]:
                     "victims_identified",
                     ("citizenship",),
                 ),
-                TableSpec(_("Victims identified by sex and age"), "victims_identified", ("sex_age",)),
+                TableSpec(
+                    _("Victims identified by sex and age"), "victims_identified", ("sex_age",)
+                ),
                 TableSpec(
                     _("Victims identified by form of exploitation"),
                     "victims_identified",
                     ("exploitation_type",),
                 ),
                 TableSpec(_("Victims referred to assistance"), "persons_referred"),
-                TableSpec(
-                    _("Victims referred by service"), "referrals", ("service",)
-                ),
+                TableSpec(_("Victims referred by service"), "referrals", ("service",)),
                 TableSpec(_("Criminal proceedings by article"), "proceedings", ("article",)),
             )
         ),
@@ -144,8 +144,9 @@ class ReportResult:
     generated_at: object
 
 
-def build(report: Report, period, scope: engine.Scope, *, edition: str = "",
-          progress=None) -> ReportResult:
+def build(
+    report: Report, period, scope: engine.Scope, *, edition: str = "", progress=None
+) -> ReportResult:
     """Compute every table of a report (one scan per indicator on PostgreSQL)."""
     by_indicator: dict[str, list[TableSpec]] = {}
     for spec in report.tables:

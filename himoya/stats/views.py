@@ -86,8 +86,11 @@ def indicator_json(request, key):
 @login_required
 def report_list(request):
     _require_stats(request)
-    return render(request, "stats/report_list.html", {"reports": reports.reports().values(),
-                                                      "form": PeriodForm(request.GET or None)})
+    return render(
+        request,
+        "stats/report_list.html",
+        {"reports": reports.reports().values(), "form": PeriodForm(request.GET or None)},
+    )
 
 
 @login_required
@@ -98,15 +101,24 @@ def report_detail(request, key):
         return render(request, "404.html", status=404)
     period, error = _period_or_error(request)
     if error:
-        return render(request, "stats/report_detail.html",
-                      {"report": report, "error": error, "form": PeriodForm(request.GET)},
-                      status=400)
+        return render(
+            request,
+            "stats/report_detail.html",
+            {"report": report, "error": error, "form": PeriodForm(request.GET)},
+            status=400,
+        )
     scope = engine.scope_for(request.user, _organisation(request))
     result = reports.build(report, period, scope, edition=request.GET.get("edition", ""))
     fmt = request.GET.get("format")
     if fmt in ("csv", "pdf"):
-        record(Action.EXPORT, actor=request.user, object_type="stats.report", object_id=key,
-               detail=f"{fmt} {period.label}", request=request)
+        record(
+            Action.EXPORT,
+            actor=request.user,
+            object_type="stats.report",
+            object_id=key,
+            detail=f"{fmt} {period.label}",
+            request=request,
+        )
         if fmt == "csv":
             body, ctype = exports.to_csv(result), "text/csv; charset=utf-8"
         else:
@@ -115,13 +127,21 @@ def report_detail(request, key):
         name = f"himoya-{key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render(request, "stats/report_detail.html", {
-        "report": report, "result": result, "period": period,
-        "form": PeriodForm(request.GET), "query": urlencode(request.GET),
-        "tables": [(spec, table, dash.table_view(table, request.user)) for spec, table in
-                   result.tables],
-        "units": UNITS,
-    })
+    return render(
+        request,
+        "stats/report_detail.html",
+        {
+            "report": report,
+            "result": result,
+            "period": period,
+            "form": PeriodForm(request.GET),
+            "query": urlencode(request.GET),
+            "tables": [
+                (spec, table, dash.table_view(table, request.user)) for spec, table in result.tables
+            ],
+            "units": UNITS,
+        },
+    )
 
 
 @login_required

@@ -50,8 +50,11 @@ def test_victims_by_year_sex_and_exploitation_equal_pandas(org, make_user):
     }
     expected_types = {}
     for code in {c for lst, c in mapping.CTDC_TO_HTCDS.values() if lst == mapping.EXPLOITATION}:
-        columns = [col for col, pair in mapping.CTDC_TO_HTCDS.items()
-                   if pair == (mapping.EXPLOITATION, code)]
+        columns = [
+            col
+            for col, pair in mapping.CTDC_TO_HTCDS.items()
+            if pair == (mapping.EXPLOITATION, code)
+        ]
         hits = dated[(dated[columns] == 1).any(axis=1)].groupby("year").size()
         expected_types.update({(year, code): int(n) for year, n in hits.items()})
     assert by_year_type == expected_types

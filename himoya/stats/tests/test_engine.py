@@ -142,3 +142,12 @@ def test_an_organisation_sees_only_its_own_figures(org, other_org, caseworker, m
 def test_no_records_is_not_shown_as_zero(org):
     table = engine.compute(INDICATORS["cases"], periods.year(2020), NATIONAL)
     assert table.empty
+
+
+@pytest.mark.django_db
+def test_every_indicator_counts_on_an_empty_database_without_error():
+    year = periods.year(2026)
+    for indicator in INDICATORS.values():
+        dims = [d.key for d in indicator.source.dimensions]
+        tables = engine.compute_many(indicator, year, NATIONAL, [(), *[(d,) for d in dims]])
+        assert all(t.empty for t in tables.values()), indicator.key

@@ -19,9 +19,14 @@ def figures(org, make_user):
     for i in range(20):
         register(org, caseworker, on=date(2025, 1 + i % 9, 3), sex="male")
     for i in range(41):
-        register(org, caseworker, on=date(2026, 1 + i % 9, 5),
-                 sex="female" if i % 3 == 0 else "male", country="AE" if i % 3 == 0 else "RU",
-                 exploitation=("SexualExploitation",) if i % 3 == 0 else ("ForcedLabour",))
+        register(
+            org,
+            caseworker,
+            on=date(2026, 1 + i % 9, 5),
+            sex="female" if i % 3 == 0 else "male",
+            country="AE" if i % 3 == 0 else "RU",
+            exploitation=("SexualExploitation",) if i % 3 == 0 else ("ForcedLabour",),
+        )
     return caseworker
 
 
@@ -51,15 +56,13 @@ class TestDashboard:
 
     def test_coordinator_gets_no_links_to_records(self, client, login, figures, coordinator):
         login(coordinator)
-        assert reverse("case_list") + "?" not in client.get(
-            f"{self.url}?{PERIOD}").content.decode()
+        assert reverse("case_list") + "?" not in client.get(f"{self.url}?{PERIOD}").content.decode()
 
     def test_auditor_gets_403(self, client, login, org, make_user):
         login(make_user(org, Role.AUDITOR))
         assert client.get(self.url).status_code == 403
 
-    def test_other_organisation_figures_answer_404(self, client, login, org, other_org,
-                                                   make_user):
+    def test_other_organisation_figures_answer_404(self, client, login, org, other_org, make_user):
         login(make_user(other_org, Role.ORG_ADMIN))
         assert client.get(f"{self.url}?org={org.slug}").status_code == 404
 
@@ -87,8 +90,14 @@ class TestJson:
         login(coordinator)
         url = reverse("stats_indicator_json", args=["cases"])
         data = client.get(f"{url}?{PERIOD}&by=sex").json()
-        assert data["total"] == {"key": [], "labels": [], "current": 41, "previous": 20,
-                                 "change": 21, "percent": 105}
+        assert data["total"] == {
+            "key": [],
+            "labels": [],
+            "current": 41,
+            "previous": 20,
+            "change": 21,
+            "percent": 105,
+        }
         assert {c["key"][0]: c["current"] for c in data["cells"]} == {"female": 14, "male": 27}
 
     def test_unknown_breakdown_is_a_400(self, client, login, coordinator):
@@ -116,14 +125,16 @@ class TestReports:
         assert response.status_code == 200
         assert response.content.startswith(b"%PDF")
 
-    def test_xlsx_export_runs_as_a_job_with_progress(self, client, login, figures, coordinator,
-                                                     django_capture_on_commit_callbacks):
+    def test_xlsx_export_runs_as_a_job_with_progress(
+        self, client, login, figures, coordinator, django_capture_on_commit_callbacks
+    ):
         from openpyxl import load_workbook
 
         login(coordinator)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                f"{reverse('stats_report_export', args=['tip'])}?period=reporting&year=2025")
+                f"{reverse('stats_report_export', args=['tip'])}?period=reporting&year=2025"
+            )
         job = Job.objects.get()
         assert response.status_code == 302
         assert job.state == Job.State.DONE and job.percent == 100
