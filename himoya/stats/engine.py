@@ -11,12 +11,13 @@ breakdown over the same fact query.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 
 from himoya.stats.periods import Period
 
@@ -35,16 +36,23 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Source:
-    """Where facts come from: a function returning `.values()` rows with fixed aliases.
+    """Where facts come from: a model's rows, with the columns the engine may ask for.
 
-    Every fact row has `d` (the date counted on), `unit_id` (what is counted), `person_id`
-    (for person counts and suppression; may equal unit_id) and `org_id` (the owner), plus
-    one column per dimension. `facts(multi)` joins the child-table codes of `multi`.
+    `base(multi)` returns the queryset, joined (LEFT, via FilteredRelation) to the child
+    table of `multi` when a breakdown needs it. `columns` maps the engine's aliases to
+    field paths or expressions; every source has `d` (the date counted on), `unit_id`
+    (what is counted), `person_id` (whom it concerns) and `org_id` (the owner). Only the
+    columns a request needs are selected, so unused joins cost nothing.
+    `person_is_unit`: each unit is its own person (a screening, a call).
+    `unique_rows`: each row is a different unit (per child-table code).
     """
 
     key: str
-    facts: Callable[[str | None], QuerySet]
+    base: Callable[[str | None], QuerySet]
+    columns: dict
     dimensions: tuple[Dimension, ...]
+    person_is_unit: bool = False
+    unique_rows: bool = True
 
     def dimension(self, key: str) -> Dimension:
         for d in self.dimensions:
@@ -120,10 +128,6 @@ class Table:
         return self.scope.suppress_below
 
 
-def _count_sql(expr: str, cond: str) -> str:
-    return f"COUNT(DISTINCT CASE WHEN {cond} THEN {expr} END)"
-
-
 def _month_expr(col: str) -> str:
     if connection.vendor == "postgresql":
         return f"to_char({col}, 'YYYY-MM')"
@@ -173,116 +177,200 @@ def compute_many(
 ) -> dict[tuple[str, ...], Table]:
     """Count an indicator for several breakdowns at once (one scan per child-table join)."""
     breakdowns = [tuple(b) for b in breakdowns]
-    groups: dict[str | None, list[tuple[str, ...]]] = {}
+    groups: dict[str | None, list[tuple[str, ...]]] = {None: [()]}
     for by in breakdowns:
-        multis = {
-            indicator.source.dimension(k).multi for k in by if indicator.source.dimension(k).multi
-        }
+        multis = {indicator.source.dimension(k).multi for k in by} - {None}
         if len(multis) > 1:
             raise ValueError("one child-table dimension per breakdown")
-        groups.setdefault(next(iter(multis), None), []).append(by)
-    result: dict[tuple[str, ...], Table] = {}
+        bys = groups.setdefault(next(iter(multis), None), [])
+        if by not in bys:
+            bys.append(by)
+    cells: dict[tuple[str, ...], list[Cell]] = {}
     for multi, bys in groups.items():
-        result.update(_compute_group(indicator, period, scope, multi, bys, filters or {}))
-    return result
+        cells.update(_compute_group(indicator, period, scope, multi, bys, filters or {}))
+    total_cells = cells[()]
+    total = total_cells[0] if total_cells else Cell((), (), 0, 0, 0)
+    prev = period.previous_year()
+    return {
+        by: Table(indicator, period, prev, by, cells[by] if by else [], total, scope)
+        for by in dict.fromkeys([*breakdowns])
+    }
 
 
 def compute(indicator, period, scope, by: Sequence[str] = (), filters=None) -> Table:
     return compute_many(indicator, period, scope, [tuple(by)], filters)[tuple(by)]
 
 
-def fact_queryset(indicator: Indicator, scope: Scope, multi: str | None, filters: dict):
-    qs = indicator.source.facts(multi).filter(**indicator.where)
+DERIVED = {"month": ("d",), "year": ("d",), "sex_age": ("sex", "age_group"),
+           "majority": ("age_group",)}
+
+
+def _needed_columns(source: Source, dims, count: str, multi: str | None) -> list[str]:
+    cols = ["d", "unit_id", "person_id"]
+    for k in dims:
+        if k in DERIVED:
+            cols += DERIVED[k]
+        else:
+            dim = source.dimension(k)
+            cols.append(dim.column or dim.key)
+    return list(dict.fromkeys(cols))
+
+
+def fact_queryset(indicator, scope, multi, filters, period, columns):
+    """Return the fact rows of the period and the year before, inside the scope."""
+    source = indicator.source
+    prev = period.previous_year()
+    date_path = source.columns["d"]
+    qs = source.base(multi).filter(**indicator.where)
     if filters:
         qs = qs.filter(**filters)
     if scope.org_ids is not None:
-        qs = qs.filter(org_id__in=list(scope.org_ids))
+        qs = qs.filter(**{f"{source.columns['org_id']}__in": sorted(scope.org_ids)})
+    if isinstance(date_path, str):
+        qs = qs.filter(
+            Q(**{f"{date_path}__range": (prev.start, prev.end)})
+            | Q(**{f"{date_path}__range": (period.start, period.end)})
+        )
+    positional, named = [], {}
+    for alias in columns:
+        spec = source.columns[alias]
+        if spec == alias:
+            positional.append(alias)
+        else:
+            named[alias] = F(spec) if isinstance(spec, str) else spec
+    qs = qs.values(*positional, **named)
+    if not isinstance(date_path, str):  # an expression: filter on its alias
+        qs = qs.filter(
+            Q(d__range=(prev.start, prev.end)) | Q(d__range=(period.start, period.end))
+        )
     return qs
 
 
-def _compute_group(indicator, period, scope, multi, bys, filters) -> dict:
-    prev = period.previous_year()
-    qs = fact_queryset(indicator, scope, multi, filters)
-    fact_sql, fact_params = qs.query.sql_with_params()
-    cur_cond = "f.d BETWEEN %s AND %s"
-    prev_cond = "f.d BETWEEN %s AND %s"
-    count_col = f"f.{indicator.count}"
-    measures = [
-        _count_sql(count_col, cur_cond),
-        _count_sql(count_col, prev_cond),
-        _count_sql("f.person_id", cur_cond),
-    ]
-    measure_params = [period.start, period.end, prev.start, prev.end, period.start, period.end]
-    where = f"WHERE ({cur_cond}) OR ({prev_cond})"
-    where_params = [period.start, period.end, prev.start, prev.end]
-    all_dims: list[str] = []
-    for by in bys:
-        for k in by:
-            if k not in all_dims:
-                all_dims.append(k)
-    exprs = {k: _dim_expr(indicator.source, k) for k in all_dims}
-    tables: dict = {}
-    rows_by: dict[tuple[str, ...], list] = {by: [] for by in bys}
-    totals: dict[tuple[str, ...], tuple] = {}
+@contextmanager
+def _fast_aggregates():
+    """On PostgreSQL: enough memory to hash the groups, and no JIT start-up cost."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute("SET LOCAL jit = off")
+        yield
+
+
+def _run_grouped(sql_body, params, bys, all_dims, exprs, measures, measure_params):
+    """Run `SELECT dims, measures FROM … GROUP BY` for every breakdown; yield (by, key, values)."""
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql" and (len(bys) > 1 or any(bys)):
-            select_dims = ", ".join(f"{exprs[k]} AS dim_{i}" for i, k in enumerate(all_dims))
-            grouping = ", ".join(f"{exprs[k]}" for k in all_dims)
-            sets = ", ".join("(" + ", ".join(exprs[k] for k in by) + ")" for by in [(), *bys])
-            sql = (
-                f"SELECT {select_dims}, GROUPING({grouping}) AS g, {', '.join(measures)} "
-                f"FROM ({fact_sql}) f {where} GROUP BY GROUPING SETS ({sets})"
-            )
-            cur.execute(sql, [*measure_params, *fact_params, *where_params])
+        if connection.vendor == "postgresql" and all_dims:
             width = len(all_dims)
+            select_dims = ", ".join(f"{exprs[k]} AS dim_{i}" for i, k in enumerate(all_dims))
+            grouping = ", ".join(exprs[k] for k in all_dims)
+            sets = ", ".join("(" + ", ".join(exprs[k] for k in by) + ")" for by in bys)
+            sql = (
+                f"SELECT {select_dims}, GROUPING({grouping}) AS g, "
+                f"{', '.join(measures)} {sql_body} GROUP BY GROUPING SETS ({sets})"
+            )
+            cur.execute(sql, [*measure_params, *params])
             for row in cur.fetchall():
                 g = row[width]
-                present = tuple(all_dims[i] for i in range(width) if not (g >> (width - 1 - i)) & 1)
+                present = {
+                    all_dims[i] for i in range(width) if not (g >> (width - 1 - i)) & 1
+                }
                 values = {all_dims[i]: row[i] for i in range(width)}
-                measures_row = row[width + 1 :]
-                if not present:
-                    totals[()] = measures_row
-                    continue
                 for by in bys:
-                    if set(by) == set(present) and len(by) == len(present):
-                        rows_by[by].append((tuple(values[k] for k in by), measures_row))
+                    if set(by) == present and len(by) == len(present):
+                        yield by, tuple(values[k] for k in by), row[width + 1 :]
+                        break
         else:
-            for by in [(), *bys]:
+            for by in bys:
                 dims_sql = ", ".join(exprs[k] for k in by)
                 sql = (
-                    f"SELECT {dims_sql + ', ' if by else ''}{', '.join(measures)} "
-                    f"FROM ({fact_sql}) f {where}" + (f" GROUP BY {dims_sql}" if by else "")
+                    f"SELECT {dims_sql + ', ' if by else ''}{', '.join(measures)} {sql_body}"
+                    + (f" GROUP BY {dims_sql}" if by else "")
                 )
-                cur.execute(sql, [*measure_params, *fact_params, *where_params])
+                cur.execute(sql, [*measure_params, *params])
                 for row in cur.fetchall():
-                    if not by:
-                        totals[()] = row
-                    else:
-                        rows_by[by].append((tuple(row[: len(by)]), row[len(by) :]))
-    total_row = totals.get((), (0, 0, 0))
+                    yield by, tuple(row[: len(by)]), row[len(by) :]
+
+
+def _compute_group(indicator, period, scope, multi, bys, filters) -> dict:
+    source = indicator.source
+    prev = period.previous_year()
+    all_dims: list[str] = list(dict.fromkeys(k for by in bys for k in by))
+    columns = _needed_columns(source, all_dims, indicator.count, multi)
+    qs = fact_queryset(indicator, scope, multi, filters, period, columns)
+    fact_sql, fact_params = qs.query.sql_with_params()
+    exprs = {k: _dim_expr(source, k) for k in all_dims}
+    cur_cond, prev_cond = "f.d BETWEEN %s AND %s", "f.d BETWEEN %s AND %s"
+    windows = [period.start, period.end, prev.start, prev.end]
+    # 1. Rows per cell: with unique rows, the number of units.
+    rows_measures = [
+        f"COUNT(CASE WHEN {cur_cond} THEN 1 END)",
+        f"COUNT(CASE WHEN {prev_cond} THEN 1 END)",
+    ]
+    counts: dict = {by: {} for by in bys}
+    with _fast_aggregates():
+        for by, key, (c, p) in _run_grouped(
+            f"FROM ({fact_sql}) f", fact_params, bys, all_dims, exprs, rows_measures, windows
+        ):
+            counts[by][key] = {"rows": (c, p)}
+        # 2. Corrections where one unit or person has several rows in a cell: only rows of
+        #    units/persons that occur more than once (per child-table code) are looked at.
+        corrections = []
+        if not source.unique_rows:
+            corrections.append("unit_id")
+        if not source.person_is_unit:
+            corrections.append("person_id")
+        for column in corrections:
+            same = f"f.{column}" + (", f.code" if multi else "")
+            repeated = (
+                f"SELECT {same.replace('f.', 'r.')} FROM ({fact_sql}) r "
+                f"GROUP BY {same.replace('f.', 'r.')} HAVING COUNT(*) > 1"
+            )
+            measures = [
+                f"COUNT(CASE WHEN {cur_cond} THEN 1 END) - "
+                f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN f.{column} END)",
+                f"COUNT(CASE WHEN {prev_cond} THEN 1 END) - "
+                f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN f.{column} END)",
+            ]
+            body = f"FROM ({fact_sql}) f WHERE ({same}) IN ({repeated})"
+            for by, key, (c, p) in _run_grouped(
+                body, [*fact_params, *fact_params], bys, all_dims, exprs, measures,
+                [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
+            ):
+                counts[by].setdefault(key, {"rows": (0, 0)})[column] = (c, p)
+    tables = {}
     threshold = scope.suppress_below
     for by in bys:
         cells = []
-        for key, (c, p, persons) in rows_by[by]:
-            if not c and not p:
+        for key, found in counts[by].items():
+            rows_c, rows_p = found["rows"]
+            units = _minus((rows_c, rows_p), found.get("unit_id"))
+            persons = units if source.person_is_unit else _minus((rows_c, rows_p),
+                                                                  found.get("person_id"))
+            current, previous = persons if indicator.count == "person_id" else units
+            if not current and not previous:
                 continue
-            cells.append(
-                Cell(
-                    key=key,
-                    labels=_labels_for(indicator.source, by, key),
-                    current=c,
-                    previous=p,
-                    persons=persons,
-                    suppressed=bool(threshold) and 0 < persons < threshold,
-                )
-            )
-        cells.sort(key=lambda cell: (-cell.current, -cell.previous, [str(x) for x in cell.labels]))
-        if by and by[0] in ("month", "year"):
-            cells.sort(key=lambda cell: tuple("" if v is None else str(v) for v in cell.key))
-        total = Cell((), (), total_row[0], total_row[1], total_row[2])
-        total.suppressed = bool(threshold) and 0 < total.persons < threshold
-        tables[by] = Table(indicator, period, prev, by, cells, total, scope)
+            cells.append(Cell(
+                key=key,
+                labels=_labels_for(source, by, key) if by else (),
+                current=current,
+                previous=previous,
+                persons=persons[0],
+                suppressed=bool(threshold) and 0 < persons[0] < threshold,
+            ))
+        if by:
+            cells.sort(key=lambda c: (-c.current, -c.previous, [str(x) for x in c.labels]))
+            if by[0] in ("month", "year"):
+                cells.sort(key=lambda c: tuple("" if v is None else str(v) for v in c.key))
+        tables[by] = cells
     return tables
+
+
+def _minus(rows: tuple[int, int], correction) -> tuple[int, int]:
+    if not correction:
+        return rows
+    return rows[0] - correction[0], rows[1] - correction[1]
 
 
 def scope_for(user, organisation=None) -> Scope:

@@ -4,7 +4,7 @@ An indicator names what it counts (its unit), the facts it counts from and the d
 counts on. Dashboards, report tables, exports and the JSON endpoint all read from here.
 """
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from himoya.stats.engine import Dimension, Indicator, Source
@@ -64,50 +64,56 @@ def child_age_groups() -> list[str]:
     return codes
 
 
-def case_facts(date_field: str):
-    def facts(multi: str | None):
-        from himoya.cases.models import Case
-
-        qs = Case.objects.all()
-        # Fields named as the facts' columns are selected as they are; others aliased.
-        plain = [
-            "person_id",
-            "sex",
-            "age_group",
-            "citizenship",
-            "exploitation_country",
-            "region_of_origin",
-            "trafficking_status",
-            "case_status",
-        ]
-        values = dict(
-            d=F(date_field),
-            unit_id=F("pk"),
-            org_id=F("organisation_id"),
-            cross_border=F("is_cross_border"),
-            district_of_origin=F("person__district_of_origin"),
-        )
-        if multi:
-            qs = qs.annotate(picked=FilteredRelation("codes", condition=Q(codes__field=multi)))
-            values["code"] = F("picked__code")
-        qs = qs.filter(**{f"{date_field}__isnull": False})
-        if date_field == "registered_on" and _has_undated_imports():
-            # Imported rows whose source gave no registration year carry the import day
-            # as their date; they must not count as registered that day.
-            qs = qs.filter(imported_from__isnull=True)
-        return qs.values(*plain, **values)
-
-    return facts
-
-
 def _has_undated_imports() -> bool:
     from himoya.interop.models import ImportedRecord
 
     return ImportedRecord.objects.exists()
 
 
-CASES_REGISTERED = Source("cases_registered", case_facts("registered_on"), CASE_DIMENSIONS)
-STATUS_DECIDED = Source("status_decided", case_facts("status_decided_on"), CASE_DIMENSIONS)
+def case_base(date_field: str):
+    def base(multi: str | None):
+        from himoya.cases.models import Case
+
+        qs = Case.objects.filter(**{f"{date_field}__isnull": False})
+        if date_field == "registered_on" and _has_undated_imports():
+            # Imported rows whose source gave no registration year carry the import day
+            # as their date; they must not count as registered that day.
+            qs = qs.filter(imported_from__isnull=True)
+        if multi:
+            qs = qs.annotate(picked=FilteredRelation("codes", condition=Q(codes__field=multi)))
+        return qs
+
+    return base
+
+
+def case_columns(date_field: str) -> dict:
+    return {
+        "d": date_field,
+        "unit_id": "pk",
+        "person_id": "person_id",
+        "org_id": "organisation_id",
+        "sex": "sex",
+        "age_group": "age_group",
+        "citizenship": "citizenship",
+        "exploitation_country": "exploitation_country",
+        "cross_border": "is_cross_border",
+        "region_of_origin": "region_of_origin",
+        "district_of_origin": "person__district_of_origin",
+        "trafficking_status": "trafficking_status",
+        "case_status": "case_status",
+        "code": "picked__code",
+    }
+
+
+CASES_REGISTERED = Source(
+    "cases_registered", case_base("registered_on"), case_columns("registered_on"), CASE_DIMENSIONS
+)
+STATUS_DECIDED = Source(
+    "status_decided",
+    case_base("status_decided_on"),
+    case_columns("status_decided_on"),
+    CASE_DIMENSIONS,
+)
 
 IDENTIFIED = "ActualVictimOfTrafficking"
 NOT_A_VICTIM = "NotAVictimOfTrafficking"

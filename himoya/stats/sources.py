@@ -1,10 +1,10 @@
 """Facts of the other stages of the referral mechanism, for the indicator engine.
 
-Each function returns `.values()` rows with the engine's fixed aliases (see engine.Source):
-`d`, `unit_id`, `person_id`, `org_id`, and one column per dimension.
+Each source names its model's rows (`base`) and the columns the engine may select under
+its fixed aliases (`d`, `unit_id`, `person_id`, `org_id`, and one per dimension).
 """
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import FilteredRelation, Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -14,208 +14,141 @@ from himoya.stats.labels import organisation_name
 ORG = Dimension("organisation", _("Organisation"), "org_id", labeller=organisation_name)
 MONTH = Dimension("month", _("Month"))
 YEAR = Dimension("year", _("Year"))
+REGION = Dimension("region", _("Region"), "region", "tj_region")
 
 
-def _screening_facts(multi):
-    from himoya.screening.models import Screening
+def _model(label: str):
+    from django.apps import apps
 
-    return Screening.objects.values(
-        "region",
-        "age_group",
-        d=TruncDate("screened_at"),
-        unit_id=F("pk"),
-        person_id=F("pk"),
-        org_id=F("organisation_id"),
-        outcome=F("decision"),
-        suspected=F("suspected_form"),
-    )
+    return apps.get_model(label)
 
 
-def _prevention_facts(multi):
-    from himoya.prevention.models import PreventionContact
-
-    return PreventionContact.objects.filter(counted_as_prevented=True).values(
-        "region",
-        d=F("contacted_on"),
-        unit_id=F("pk"),
-        person_id=F("pk"),
-        org_id=F("organisation_id"),
-    )
+def _screenings(multi):
+    return _model("screening.Screening").objects.all()
 
 
-def _hotline_facts(multi):
-    from himoya.hotline.models import HotlineContact
-
-    return HotlineContact.objects.values(
-        "region",
-        "topic",
-        "outcome",
-        "channel",
-        "caller_type",
-        d=TruncDate("received_at"),
-        unit_id=F("pk"),
-        person_id=F("pk"),
-        org_id=F("organisation_id"),
-    )
+def _prevented(multi):
+    return _model("prevention.PreventionContact").objects.filter(counted_as_prevented=True)
 
 
-def _referral_facts(multi):
-    from himoya.referrals.models import Referral
+def _contacts(multi):
+    return _model("hotline.HotlineContact").objects.all()
 
-    qs = Referral.objects.all()
-    values = dict(
-        d=TruncDate("sent_at"),
-        unit_id=F("pk"),
-        person_id=F("case__person_id"),
-        org_id=F("from_organisation_id"),
-        receiver=F("to_organisation_id"),
-        referral_status=F("status"),
-    )
+
+def _referrals(multi):
+    qs = _model("referrals.Referral").objects.all()
     if multi == "services":
         qs = qs.annotate(svc=FilteredRelation("services"))
-        values["service"] = F("svc__service")
-    return qs.values(**values)
+    return qs
 
 
-def _service_facts(multi):
-    from himoya.assistance.models import ServiceDelivery
-
-    return ServiceDelivery.objects.values(
-        "service",
-        d=F("started_on"),
-        unit_id=F("pk"),
-        person_id=F("case__person_id"),
-        org_id=F("provider_id"),
-    )
+def _services(multi):
+    return _model("assistance.ServiceDelivery").objects.all()
 
 
-def _proceeding_facts(multi):
-    from himoya.justice.models import Proceeding
-
-    qs = Proceeding.objects.all()
-    values = dict(
-        d=F("opened_on"),
-        unit_id=F("pk"),
-        person_id=F("pk"),
-        org_id=F("organisation_id"),
-    )
+def _proceedings(multi):
+    qs = _model("justice.Proceeding").objects.all()
     if multi == "articles":
         qs = qs.annotate(art=FilteredRelation("articles"))
-        values["article"] = F("art__article")
-    return qs.values("stage", "kind", "outcome", **values)
+    return qs
 
 
-def _defendant_facts(status_filter: Q, date_field: str):
-    def facts(multi):
-        from himoya.justice.models import Defendant
+def _defendants(status: Q):
+    def base(multi):
+        return _model("justice.Defendant").objects.filter(status)
 
-        return Defendant.objects.filter(status_filter).values(
-            d=F(date_field),
-            unit_id=F("perpetrator_id"),
-            person_id=F("perpetrator_id"),
-            org_id=F("proceeding__organisation_id"),
-            sex=F("perpetrator__sex"),
-            citizenship=F("perpetrator__citizenship"),
-            age_group=F("perpetrator__age_group"),
-            defendant_status=F("status"),
-        )
-
-    return facts
+    return base
 
 
 def _status(value) -> str:
-    from himoya.referrals.models import Referral
-
+    Referral = _model("referrals.Referral")
     return str(Referral.Status(value).label) if value in Referral.Status.values else str(value)
 
 
-REGION = Dimension("region", _("Region"), "region", "tj_region")
-
 SCREENINGS = Source(
     "screenings",
-    _screening_facts,
-    (
-        ORG,
-        MONTH,
-        YEAR,
-        REGION,
-        Dimension("outcome", _("Outcome"), "outcome", "screening_classification"),
-        Dimension("suspected", _("Suspected form of exploitation"), "suspected", "screening_form"),
-        Dimension("age_group", _("Age group"), "age_group", "screening_age_group"),
-    ),
+    _screenings,
+    {"d": TruncDate("screened_at"), "unit_id": "pk", "person_id": "pk",
+     "org_id": "organisation_id", "region": "region", "age_group": "age_group",
+     "outcome": "decision", "suspected": "suspected_form"},
+    (ORG, MONTH, YEAR, REGION,
+     Dimension("outcome", _("Outcome"), "outcome", "screening_classification"),
+     Dimension("suspected", _("Suspected form of exploitation"), "suspected", "screening_form"),
+     Dimension("age_group", _("Age group"), "age_group", "screening_age_group")),
+    person_is_unit=True,
 )
-PREVENTED = Source("prevented", _prevention_facts, (ORG, MONTH, YEAR, REGION))
+PREVENTED = Source(
+    "prevented",
+    _prevented,
+    {"d": "contacted_on", "unit_id": "pk", "person_id": "pk", "org_id": "organisation_id",
+     "region": "region"},
+    (ORG, MONTH, YEAR, REGION),
+    person_is_unit=True,
+)
 CONTACTS = Source(
     "contacts",
-    _hotline_facts,
-    (
-        ORG,
-        MONTH,
-        YEAR,
-        REGION,
-        Dimension("topic", _("Topic"), "topic", "hotline_topic"),
-        Dimension("outcome", _("Outcome"), "outcome", "hotline_outcome"),
-        Dimension("channel", _("Channel"), "channel", "hotline_channel"),
-        Dimension("caller_type", _("Caller"), "caller_type", "hotline_caller_type"),
-    ),
+    _contacts,
+    {"d": TruncDate("received_at"), "unit_id": "pk", "person_id": "pk",
+     "org_id": "organisation_id", "region": "region", "topic": "topic", "outcome": "outcome",
+     "channel": "channel", "caller_type": "caller_type"},
+    (ORG, MONTH, YEAR, REGION,
+     Dimension("topic", _("Topic"), "topic", "hotline_topic"),
+     Dimension("outcome", _("Outcome"), "outcome", "hotline_outcome"),
+     Dimension("channel", _("Channel"), "channel", "hotline_channel"),
+     Dimension("caller_type", _("Caller"), "caller_type", "hotline_caller_type")),
+    person_is_unit=True,
 )
 REFERRALS = Source(
     "referrals",
-    _referral_facts,
-    (
-        ORG,
-        MONTH,
-        YEAR,
-        Dimension("receiver", _("Receiving organisation"), "receiver", labeller=organisation_name),
-        Dimension("service", _("Service"), "service", "assistance_service", multi="services"),
-        Dimension("referral_status", _("Status"), "referral_status", labeller=lambda v: _status(v)),
-    ),
+    _referrals,
+    {"d": TruncDate("sent_at"), "unit_id": "pk", "person_id": "case__person_id",
+     "org_id": "from_organisation_id", "receiver": "to_organisation_id",
+     "referral_status": "status", "code": "svc__service"},
+    (ORG, MONTH, YEAR,
+     Dimension("receiver", _("Receiving organisation"), "receiver", labeller=organisation_name),
+     Dimension("service", _("Service"), "code", "assistance_service", multi="services"),
+     Dimension("referral_status", _("Status"), "referral_status", labeller=_status)),
 )
 SERVICES = Source(
     "services",
-    _service_facts,
-    (
-        ORG,
-        MONTH,
-        YEAR,
-        Dimension("service", _("Service"), "service", "assistance_service"),
-    ),
+    _services,
+    {"d": "started_on", "unit_id": "pk", "person_id": "case__person_id",
+     "org_id": "provider_id", "service": "service"},
+    (ORG, MONTH, YEAR, Dimension("service", _("Service"), "service", "assistance_service")),
 )
 PROCEEDINGS = Source(
     "proceedings",
-    _proceeding_facts,
-    (
-        ORG,
-        MONTH,
-        YEAR,
-        Dimension("stage", _("Stage"), "stage", "jus_Stage"),
-        Dimension("kind", _("Kind of proceeding"), "kind", "jus_ProceedingKind"),
-        Dimension("outcome", _("Outcome"), "outcome", "jus_Outcome"),
-        Dimension(
-            "article",
-            _("Article of the Criminal Code"),
-            "article",
-            "jus_CriminalCodeArticle",
-            multi="articles",
-        ),
-    ),
+    _proceedings,
+    {"d": "opened_on", "unit_id": "pk", "person_id": "pk", "org_id": "organisation_id",
+     "stage": "stage", "kind": "kind", "outcome": "outcome", "code": "art__article"},
+    (ORG, MONTH, YEAR,
+     Dimension("stage", _("Stage"), "stage", "jus_Stage"),
+     Dimension("kind", _("Kind of proceeding"), "kind", "jus_ProceedingKind"),
+     Dimension("outcome", _("Outcome"), "outcome", "jus_Outcome"),
+     Dimension("article", _("Article of the Criminal Code"), "code",
+               "jus_CriminalCodeArticle", multi="articles")),
+    person_is_unit=True,
 )
+
+
+def _defendant_columns(date_field: str) -> dict:
+    return {"d": date_field, "unit_id": "perpetrator_id", "person_id": "perpetrator_id",
+            "org_id": "proceeding__organisation_id", "sex": "perpetrator__sex",
+            "citizenship": "perpetrator__citizenship", "age_group": "perpetrator__age_group"}
+
+
 DEFENDANT_DIMENSIONS = (
-    ORG,
-    MONTH,
-    YEAR,
+    ORG, MONTH, YEAR,
     Dimension("sex", _("Sex"), "sex", "sex"),
     Dimension("citizenship", _("Citizenship"), "citizenship", "country"),
     Dimension("age_group", _("Age group"), "age_group", "age_group"),
 )
-SUSPECTS = Source("suspects", _defendant_facts(Q(), "proceeding__opened_on"), DEFENDANT_DIMENSIONS)
-PROSECUTED = Source(
-    "prosecuted",
-    _defendant_facts(~Q(proceeding__stage="investigation"), "proceeding__opened_on"),
-    DEFENDANT_DIMENSIONS,
-)
-CONVICTED = Source(
-    "convicted",
-    _defendant_facts(Q(status="convicted"), "proceeding__outcome_on"),
-    DEFENDANT_DIMENSIONS,
-)
+# A person accused in two proceedings counts once: rows are not unique per person.
+SUSPECTS = Source("suspects", _defendants(Q()), _defendant_columns("proceeding__opened_on"),
+                  DEFENDANT_DIMENSIONS, person_is_unit=True, unique_rows=False)
+PROSECUTED = Source("prosecuted", _defendants(~Q(proceeding__stage="investigation")),
+                    _defendant_columns("proceeding__opened_on"), DEFENDANT_DIMENSIONS,
+                    person_is_unit=True, unique_rows=False)
+CONVICTED = Source("convicted", _defendants(Q(status="convicted")),
+                   _defendant_columns("proceeding__outcome_on"), DEFENDANT_DIMENSIONS,
+                   person_is_unit=True, unique_rows=False)

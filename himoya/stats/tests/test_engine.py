@@ -40,6 +40,12 @@ def test_a_person_with_two_cases_counts_once_as_a_person(org, caseworker):
 
     assert engine.compute(INDICATORS["cases"], year, NATIONAL).total.current == 3
     assert engine.compute(INDICATORS["persons"], year, NATIONAL).total.current == 2
+    by_sex = engine.compute(INDICATORS["persons"], year, NATIONAL, ("sex",))
+    assert [(c.key, c.current) for c in by_sex.cells] == [(("male",), 2)]
+    by_type = engine.compute(INDICATORS["persons"], year, NATIONAL, ("exploitation_type",))
+    assert [(c.key, c.current) for c in by_type.cells] == [(("ForcedLabour",), 2)]
+    by_month = engine.compute(INDICATORS["persons"], year, NATIONAL, ("month",))
+    assert [(c.key, c.current) for c in by_month.cells] == [(("2026-02",), 1), (("2026-03",), 2)]
 
 
 @pytest.mark.django_db
