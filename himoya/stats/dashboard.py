@@ -64,12 +64,17 @@ def build(period, scope, user) -> dict:
         if key in INDICATORS:
             wanted.setdefault(key, []).append(())
     tables = {}
+    with engine.shared_scans():
+        return _build(period, scope, user, panels, wanted, tables)
+
+
+def _build(period, scope, user, panels, wanted, tables) -> dict:
     for key, bys in wanted.items():
         computed = engine.compute_many(INDICATORS[key], period, scope, bys)
         for by, table in computed.items():
             tables[(key, by)] = table
     years = periods.custom(period.end.replace(year=period.end.year - 9, month=1, day=1), period.end)
-    year_trend = engine.compute(INDICATORS["persons"], years, scope, ("year",))
+    year_trend = engine.compute(INDICATORS["persons"], years, scope, ("year",), compare=False)
     headlines = [
         {
             "key": key,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -174,8 +175,12 @@ def compute_many(
     scope: Scope,
     breakdowns: Iterable[Sequence[str]],
     filters: dict | None = None,
+    compare: bool = True,
 ) -> dict[tuple[str, ...], Table]:
-    """Count an indicator for several breakdowns at once (one scan per child-table join)."""
+    """Count an indicator for several breakdowns at once (one scan per child-table join).
+
+    With `compare=False` the year before is not counted (its figures read 0).
+    """
     breakdowns = [tuple(b) for b in breakdowns]
     groups: dict[str | None, list[tuple[str, ...]]] = {None: [()]}
     for by in breakdowns:
@@ -186,19 +191,25 @@ def compute_many(
         if by not in bys:
             bys.append(by)
     cells: dict[tuple[str, ...], list[Cell]] = {}
-    for multi, bys in groups.items():
-        cells.update(_compute_group(indicator, period, scope, multi, bys, filters or {}))
+    prev = period.previous_year() if compare else None
+    with _fast_aggregates():
+        repeated = _repeated(indicator, period, prev, scope, filters or {})
+        for multi, bys in groups.items():
+            cells.update(
+                _compute_group(indicator, period, prev, scope, multi, bys, filters or {}, repeated)
+            )
     total_cells = cells[()]
     total = total_cells[0] if total_cells else Cell((), (), 0, 0, 0)
-    prev = period.previous_year()
     return {
-        by: Table(indicator, period, prev, by, cells[by] if by else [], total, scope)
+        by: Table(indicator, period, prev or period.previous_year(), by,
+                  cells[by] if by else [], total, scope)
         for by in dict.fromkeys([*breakdowns])
     }
 
 
-def compute(indicator, period, scope, by: Sequence[str] = (), filters=None) -> Table:
-    return compute_many(indicator, period, scope, [tuple(by)], filters)[tuple(by)]
+def compute(indicator, period, scope, by: Sequence[str] = (), filters=None, compare=True):
+    """Count one indicator for one breakdown; see compute_many."""
+    return compute_many(indicator, period, scope, [tuple(by)], filters, compare)[tuple(by)]
 
 
 DERIVED = {"month": ("d",), "year": ("d",), "sex_age": ("sex", "age_group"),
@@ -216,10 +227,16 @@ def _needed_columns(source: Source, dims, count: str, multi: str | None) -> list
     return list(dict.fromkeys(cols))
 
 
-def fact_queryset(indicator, scope, multi, filters, period, columns):
-    """Return the fact rows of the period and the year before, inside the scope."""
+def _window(path: str, period, prev) -> Q:
+    q = Q(**{f"{path}__range": (period.start, period.end)})
+    if prev is not None:
+        q |= Q(**{f"{path}__range": (prev.start, prev.end)})
+    return q
+
+
+def fact_queryset(indicator, scope, multi, filters, period, prev, columns):
+    """Return the fact rows of the period (and the year before, if given), inside the scope."""
     source = indicator.source
-    prev = period.previous_year()
     date_path = source.columns["d"]
     qs = source.base(multi).filter(**indicator.where)
     if filters:
@@ -227,10 +244,7 @@ def fact_queryset(indicator, scope, multi, filters, period, columns):
     if scope.org_ids is not None:
         qs = qs.filter(**{f"{source.columns['org_id']}__in": sorted(scope.org_ids)})
     if isinstance(date_path, str):
-        qs = qs.filter(
-            Q(**{f"{date_path}__range": (prev.start, prev.end)})
-            | Q(**{f"{date_path}__range": (period.start, period.end)})
-        )
+        qs = qs.filter(_window(date_path, period, prev))
     positional, named = [], {}
     for alias in columns:
         spec = source.columns[alias]
@@ -240,10 +254,65 @@ def fact_queryset(indicator, scope, multi, filters, period, columns):
             named[alias] = F(spec) if isinstance(spec, str) else spec
     qs = qs.values(*positional, **named)
     if not isinstance(date_path, str):  # an expression: filter on its alias
-        qs = qs.filter(
-            Q(d__range=(prev.start, prev.end)) | Q(d__range=(period.start, period.end))
-        )
+        qs = qs.filter(_window("d", period, prev))
     return qs
+
+
+_shared: ContextVar[dict | None] = ContextVar("himoya_stats_shared", default=None)
+
+
+@contextmanager
+def shared_scans():
+    """Let every indicator counted inside share the look-ups that do not depend on it."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
+    """Find the units and persons that have more than one fact row in the window.
+
+    Only their rows can be counted twice in a cell; usually there are few, often none,
+    so the exact distinct count costs one grouped scan instead of a DISTINCT per cell.
+    The look-up ignores the indicator's own filter: a superset is still exact, and so
+    indicators over the same facts share it.
+    """
+    cache = _shared.get()
+    key = (indicator.source.key, period, prev, scope.org_ids, tuple(sorted(filters.items())))
+    if cache is not None and key in cache:
+        return cache[key]
+    found = _find_repeated(Indicator("_", "", "", indicator.source), period, prev, scope,
+                           filters)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _find_repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
+    source = indicator.source
+    wanted = []
+    if not source.unique_rows:
+        wanted.append("unit_id")
+    if not source.person_is_unit:
+        wanted.append("person_id")
+    found = {}
+    for column in wanted:
+        qs = fact_queryset(indicator, scope, None, filters, period, prev, ["d", column])
+        sql, params = qs.query.sql_with_params()
+        distinct = "COUNT(*)" if column == "unit_id" else "COUNT(DISTINCT r.unit_id)"
+        if column == "person_id":
+            qs = fact_queryset(indicator, scope, None, filters, period, prev,
+                               ["d", "unit_id", "person_id"])
+            sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT r.{column} FROM ({sql}) r GROUP BY r.{column} HAVING {distinct} > 1",
+                params,
+            )
+            found[column] = [row[0] for row in cur.fetchall()]
+    return found
 
 
 @contextmanager
@@ -293,52 +362,47 @@ def _run_grouped(sql_body, params, bys, all_dims, exprs, measures, measure_param
                     yield by, tuple(row[: len(by)]), row[len(by) :]
 
 
-def _compute_group(indicator, period, scope, multi, bys, filters) -> dict:
+def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated) -> dict:
     source = indicator.source
-    prev = period.previous_year()
     all_dims: list[str] = list(dict.fromkeys(k for by in bys for k in by))
     columns = _needed_columns(source, all_dims, indicator.count, multi)
-    qs = fact_queryset(indicator, scope, multi, filters, period, columns)
+    qs = fact_queryset(indicator, scope, multi, filters, period, prev, columns)
     fact_sql, fact_params = qs.query.sql_with_params()
     exprs = {k: _dim_expr(source, k) for k in all_dims}
     cur_cond, prev_cond = "f.d BETWEEN %s AND %s", "f.d BETWEEN %s AND %s"
-    windows = [period.start, period.end, prev.start, prev.end]
+    before = prev or period.previous_year()
+    windows = [period.start, period.end, before.start, before.end]
     # 1. Rows per cell: with unique rows, the number of units.
     rows_measures = [
         f"COUNT(CASE WHEN {cur_cond} THEN 1 END)",
         f"COUNT(CASE WHEN {prev_cond} THEN 1 END)",
     ]
     counts: dict = {by: {} for by in bys}
-    with _fast_aggregates():
+    for by, key, (c, p) in _run_grouped(
+        f"FROM ({fact_sql}) f", fact_params, bys, all_dims, exprs, rows_measures, windows
+    ):
+        counts[by][key] = {"rows": (c, p)}
+    # 2. Corrections where one unit or person has several rows in a cell: only the rows
+    #    of units/persons that occur more than once in the window are looked at.
+    for column, ids in repeated.items():
+        if not ids:
+            continue
+        measures = [
+            f"COUNT(CASE WHEN {cur_cond} THEN 1 END) - "
+            f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN f.{column} END)",
+            f"COUNT(CASE WHEN {prev_cond} THEN 1 END) - "
+            f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN f.{column} END)",
+        ]
+        if connection.vendor == "postgresql":
+            body, extra = f"FROM ({fact_sql}) f WHERE f.{column} = ANY(%s)", [list(ids)]
+        else:
+            marks = ", ".join(["%s"] * len(ids))
+            body, extra = f"FROM ({fact_sql}) f WHERE f.{column} IN ({marks})", list(ids)
         for by, key, (c, p) in _run_grouped(
-            f"FROM ({fact_sql}) f", fact_params, bys, all_dims, exprs, rows_measures, windows
+            body, [*fact_params, *extra], bys, all_dims, exprs, measures,
+            [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
         ):
-            counts[by][key] = {"rows": (c, p)}
-        # 2. Corrections where one unit or person has several rows in a cell: only rows of
-        #    units/persons that occur more than once (per child-table code) are looked at.
-        corrections = []
-        if not source.unique_rows:
-            corrections.append("unit_id")
-        if not source.person_is_unit:
-            corrections.append("person_id")
-        for column in corrections:
-            same = f"f.{column}" + (", f.code" if multi else "")
-            repeated = (
-                f"SELECT {same.replace('f.', 'r.')} FROM ({fact_sql}) r "
-                f"GROUP BY {same.replace('f.', 'r.')} HAVING COUNT(*) > 1"
-            )
-            measures = [
-                f"COUNT(CASE WHEN {cur_cond} THEN 1 END) - "
-                f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN f.{column} END)",
-                f"COUNT(CASE WHEN {prev_cond} THEN 1 END) - "
-                f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN f.{column} END)",
-            ]
-            body = f"FROM ({fact_sql}) f WHERE ({same}) IN ({repeated})"
-            for by, key, (c, p) in _run_grouped(
-                body, [*fact_params, *fact_params], bys, all_dims, exprs, measures,
-                [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
-            ):
-                counts[by].setdefault(key, {"rows": (0, 0)})[column] = (c, p)
+            counts[by].setdefault(key, {"rows": (0, 0)})[column] = (c, p)
     tables = {}
     threshold = scope.suppress_below
     for by in bys:

@@ -152,12 +152,13 @@ def build(
     for spec in report.tables:
         by_indicator.setdefault(spec.indicator, []).append(spec)
     computed: dict[tuple[str, tuple], engine.Table] = {}
-    for n, (key, specs) in enumerate(by_indicator.items(), start=1):
-        tables = engine.compute_many(INDICATORS[key], period, scope, [s.by for s in specs])
-        for spec in specs:
-            computed[(key, spec.by)] = tables[spec.by]
-        if progress:
-            progress(n, len(by_indicator))
+    with engine.shared_scans():
+        for n, (key, specs) in enumerate(by_indicator.items(), start=1):
+            tables = engine.compute_many(INDICATORS[key], period, scope, [s.by for s in specs])
+            for spec in specs:
+                computed[(key, spec.by)] = tables[spec.by]
+            if progress:
+                progress(n, len(by_indicator))
     now = timezone.localtime()
     return ReportResult(
         report,
