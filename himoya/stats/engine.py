@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from himoya.stats.periods import Period
 
@@ -272,46 +272,37 @@ def shared_scans():
 
 
 def _repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
-    """Find the units and persons that have more than one fact row in the window.
+    """Find the units and persons that have more than one fact row at all.
 
     Only their rows can be counted twice in a cell; usually there are few, often none,
-    so the exact distinct count costs one grouped scan instead of a DISTINCT per cell.
-    The look-up ignores the indicator's own filter: a superset is still exact, and so
-    indicators over the same facts share it.
+    so the exact distinct count costs one grouped index scan instead of a DISTINCT per
+    cell. The look-up ignores the period, the scope and the indicator's filters (a
+    superset is still exact), so every figure of a page over the same facts shares it.
     """
     cache = _shared.get()
-    key = (indicator.source.key, period, prev, scope.org_ids, tuple(sorted(filters.items())))
+    key = indicator.source.key
     if cache is not None and key in cache:
         return cache[key]
-    found = _find_repeated(Indicator("_", "", "", indicator.source), period, prev, scope,
-                           filters)
+    found = _find_repeated(indicator.source)
     if cache is not None:
         cache[key] = found
     return found
 
 
-def _find_repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
-    source = indicator.source
+def _find_repeated(source: Source) -> dict[str, list]:
+    found = {}
     wanted = []
     if not source.unique_rows:
         wanted.append("unit_id")
     if not source.person_is_unit:
         wanted.append("person_id")
-    found = {}
     for column in wanted:
-        qs = fact_queryset(indicator, scope, None, filters, period, prev, ["d", column])
-        sql, params = qs.query.sql_with_params()
-        distinct = "COUNT(*)" if column == "unit_id" else "COUNT(DISTINCT r.unit_id)"
-        if column == "person_id":
-            qs = fact_queryset(indicator, scope, None, filters, period, prev,
-                               ["d", "unit_id", "person_id"])
-            sql, params = qs.query.sql_with_params()
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT r.{column} FROM ({sql}) r GROUP BY r.{column} HAVING {distinct} > 1",
-                params,
-            )
-            found[column] = [row[0] for row in cur.fetchall()]
+        qs = source.base(None).values(**{"_who": F(source.columns[column])})
+        if column == "person_id" and not source.unique_rows:
+            qs = qs.annotate(_n=Count(source.columns["unit_id"], distinct=True))
+        else:
+            qs = qs.annotate(_n=Count("pk"))
+        found[column] = list(qs.filter(_n__gt=1).order_by().values_list("_who", flat=True))
     return found
 
 
