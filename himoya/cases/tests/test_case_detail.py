@@ -4,6 +4,7 @@ from django.urls import reverse
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
 from himoya.cases.tests.factories import register_case
+from himoya.vocab import registry
 
 
 def detail(case):
@@ -26,7 +27,7 @@ class TestCaseDetail:
         assert case.reference in html
         assert "Раҳимов" not in html and "Jamshed" not in html
         assert response.context["events"][0].kind == "registered"
-        assert "Debt" in html  # means of control, labelled from the vocabulary
+        assert registry.label("vic_MethodsOfControl", "DebtBondage", "tg") in html
         assert not AuditEvent.objects.filter(action="view_identity").exists()
 
     def test_admin_of_other_org_gets_404(self, client, login, org, other_org, make_user):
