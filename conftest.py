@@ -68,6 +68,14 @@ def sign_in(client, user):
     return client
 
 
+def totp_now(device) -> str:
+    """Return the code an authenticator app with this device's key shows right now."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return str(code).zfill(device.digits)
+
+
 @pytest.fixture
 def login(client):
     def do(user):

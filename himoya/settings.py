@@ -1,8 +1,8 @@
 """Settings, read from the environment with safe development defaults.
 
 HIMOYA_DEBUG=1 turns on development mode; without it every production safeguard is on
-(secure cookies, HSTS, SSL redirect) and a real HIMOYA_SECRET_KEY and HIMOYA_FIELD_KEY
-are required.
+(secure cookies, HSTS, SSL redirect) and a real HIMOYA_SECRET_KEY, HIMOYA_FIELD_KEY and
+HIMOYA_INDEX_KEY are required.
 """
 
 import os
@@ -40,6 +40,12 @@ if not FIELD_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("HIMOYA_FIELD_KEY must be set when HIMOYA_DEBUG is off.")
     FIELD_KEY = DEV_FIELD_KEY
+# Blind-index key: separate from the field keys so that rotating them keeps every index.
+INDEX_KEY = os.environ.get("HIMOYA_INDEX_KEY", "")
+if not INDEX_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("HIMOYA_INDEX_KEY must be set when HIMOYA_DEBUG is off.")
+    INDEX_KEY = DEV_FIELD_KEY  # derived from the first development key, which never rotates
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -152,8 +158,14 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock-out after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("HIMOYA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
+# Per account and per address. An office behind one address that gets locked is freed by
+# its admin unlocking the member whose failures caused it (that removes those attempts).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every request comes from the proxy's address: count the proxies
+# we trust so the lock-out sees each client's own address (X-Forwarded-For).
+HIMOYA_TRUSTED_PROXIES = int(os.environ.get("HIMOYA_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "himoya.core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -174,6 +186,7 @@ TIME_ZONE = "Asia/Dushanbe"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # himoya/static is not inside an app
 MEDIA_ROOT = PROJECT_DIR / "var" / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -198,6 +211,7 @@ TASKS = {
 }
 
 # Security: on unless in development.
+CSRF_FAILURE_VIEW = "himoya.core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False

@@ -14,6 +14,12 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", org_views.password_change, name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("accounts/2fa/", org_views.otp_verify, name="otp_verify"),
     path("accounts/2fa/setup/", org_views.otp_setup, name="otp_setup"),
     path("lang/", org_views.set_language, name="set_language"),

@@ -154,10 +154,8 @@ def assignable_roles(user, organisation) -> list[tuple[str, str]]:
         return list(Role.choices)
     if not has_perm(user, roles.MANAGE_USERS, organisation):
         return []
-    national = {Role.SYSTEM_ADMIN, Role.NATIONAL_COORDINATOR, Role.ANALYST}
-    if not organisation.is_national:
-        national |= {Role.NATIONAL_COORDINATOR}
-    return [(v, label) for v, label in Role.choices if v not in national]
+    # National roles reach beyond the organisation: only a system admin hands them out.
+    return [(v, label) for v, label in Role.choices if v not in roles.NATIONAL_ROLES]
 
 
 # --- audit ---------------------------------------------------------------------------
@@ -170,11 +168,25 @@ def audit_events_visible_to(user) -> QuerySet:
     ids = org_ids_with(user, roles.VIEW_AUDIT)
     if not ids:
         return AuditEvent.objects.none()
-    if is_system_admin(user) or any(
-        m.organisation.is_national and m.role == Role.AUDITOR for m in memberships(user)
-    ):
+    if sees_all_audit_events(user):
         return AuditEvent.objects.all()
     return AuditEvent.objects.filter(organisation_id__in=ids)
+
+
+def sees_all_audit_events(user) -> bool:
+    """System admins and auditors of a national body read every organisation's events."""
+    return is_system_admin(user) or any(
+        m.organisation.is_national and m.role == Role.AUDITOR for m in memberships(user)
+    )
+
+
+def audit_organisations_visible_to(user) -> QuerySet:
+    """Organisations whose audit events the user may read (to filter the log by)."""
+    from himoya.organisations.models import Organisation
+
+    if sees_all_audit_events(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=org_ids_with(user, roles.VIEW_AUDIT))
 
 
 def first_org_with(user, perm: str, candidates: Iterable | None = None):

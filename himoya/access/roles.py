@@ -43,6 +43,7 @@ VIEW_STATS_NATIONAL = "view_stats_national"  # national aggregates, small cells 
 VIEW_AUDIT = "view_audit"
 MANAGE_CHECKLISTS = "manage_checklists"
 MANAGE_ORGANISATIONS = "manage_organisations"  # create organisations (system-wide)
+MANAGE_SERVICES = "manage_services"  # keep the organisation's service-directory entries
 
 R = Role
 MATRIX: dict[str, frozenset[str]] = {
@@ -83,6 +84,7 @@ MATRIX: dict[str, frozenset[str]] = {
             APPROVE_STATUS,
             MANAGE_PROCEEDINGS,
             MANAGE_CHECKLISTS,
+            MANAGE_SERVICES,
         }
     ),
     R.ORG_ADMIN: frozenset(
@@ -96,6 +98,7 @@ MATRIX: dict[str, frozenset[str]] = {
             IMPORT_DATA,
             EXPORT_DATA,
             VIEW_AUDIT,
+            MANAGE_SERVICES,
         }
     ),
     R.NATIONAL_COORDINATOR: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL, VIEW_STATS_ORG}),

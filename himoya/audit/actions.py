@@ -1,5 +1,7 @@
 """Write and check the audit log."""
 
+import datetime
+import re
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -10,11 +12,44 @@ from himoya.audit.models import GENESIS, AuditEvent, AuditHead
 
 Action = AuditEvent.Action
 
+# A changed-field entry is a field name (`family_name`) or a dotted path
+# (`situation.means_of_control`), never a value.
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# Identity values shorter than this are not searched for in `detail` (too many false hits).
+MIN_IDENTITY_LEN = 3
+
 
 def _client_ip(request) -> str:
     if request is None:
         return ""
     return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
+def _check_field_names(fields) -> list[str]:
+    for position, name in enumerate(fields):
+        if not isinstance(name, str) or not FIELD_NAME.match(name):
+            # The entry itself stays out of the message: it may be an identity value.
+            raise ValueError(f"Audit `fields` holds field names only; entry {position} is not.")
+    return sorted(set(fields))
+
+
+def _check_no_identity_in(detail: str, obj) -> None:
+    """Refuse a detail that repeats a value of one of the object's encrypted fields."""
+    from himoya.crypto.fields import encrypted_fields
+
+    folded = detail.casefold()
+    for f in encrypted_fields(type(obj)):
+        value = obj.__dict__.get(f.attname)
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            continue
+        value = value.strip().casefold()
+        # Short numbers ("12" years) would match ids by chance; words must match whole.
+        if len(value) < MIN_IDENTITY_LEN or (len(value) < 6 and not any(map(str.isalpha, value))):
+            continue
+        if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded):
+            raise ValueError(f"Audit `detail` must not hold the value of {f.name!r}.")
 
 
 def record(
@@ -29,15 +64,25 @@ def record(
     detail: str = "",
     request=None,
 ) -> AuditEvent:
-    """Append one event to the chain; never store values of identity fields, only names."""
+    """Append one event to the chain; never store values of identity fields, only names.
+
+    `fields` lists the names of changed fields; anything that does not look like a field
+    name raises ValueError, and so does a `detail` repeating a value of one of `obj`'s
+    encrypted fields.
+    """
+    names = _check_field_names(fields)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         if organisation is None:
-            organisation = getattr(obj, "organisation", None)
+            organisation = getattr(obj, "organisation_id", None)
+        if detail:
+            _check_no_identity_in(detail, obj)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     with transaction.atomic():
+        # The head row is locked until the surrounding transaction ends: appends are
+        # serialised, so ids follow the chain's order.
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             at=timezone.now().astimezone(UTC),
@@ -45,9 +90,9 @@ def record(
             actor_name=(actor.get_username() if actor else "")[:150],
             organisation_id=getattr(organisation, "pk", organisation),
             action=action,
-            object_type=object_type,
-            object_id=str(object_id or ""),
-            fields=sorted(set(fields)),
+            object_type=str(object_type)[:64],
+            object_id=str(object_id or "")[:64],
+            fields=names,
             detail=detail[:300],
             ip=_client_ip(request),
             prev_hash=head.last_hash,
@@ -72,29 +117,104 @@ def record_permission_denied(user, perm: str, organisation=None, *, request=None
     )
 
 
+# --- sign-in events (connected in AuditConfig.ready) ---------------------------------
+
+
+def _home_organisation_id(user):
+    """Return the organisation a sign-in event is filed under: the user's first one."""
+    from himoya.access import policy
+
+    found = policy.memberships(user)
+    return found[0].organisation_id if found else None
+
+
+def on_logged_in(sender, request, user, **kwargs):
+    record(
+        Action.LOGIN,
+        actor=user,
+        organisation=_home_organisation_id(user),
+        request=request,
+    )
+
+
+def on_logged_out(sender, request, user, **kwargs):
+    if user is None or not user.is_authenticated:
+        return
+    record(
+        Action.LOGOUT,
+        actor=user,
+        organisation=_home_organisation_id(user),
+        request=request,
+    )
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    """Record the attempted user name (never the password) and whose account it names."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
+    target = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+    record(
+        Action.FAILED_LOGIN,
+        organisation=_home_organisation_id(target) if target else None,
+        object_type=User._meta.label_lower if target else "",
+        object_id=target.pk if target else "",
+        detail=username[:150],
+        request=request,
+    )
+
+
+# --- checking the chain --------------------------------------------------------------
+
+
 @dataclass
 class ChainReport:
+    """The outcome of a walk along the chain."""
+
     checked: int
-    broken_id: int | None = None
+    broken_id: int | None = None  # the first event that does not hold
     reason: str = ""
+    last_good_id: int | None = None
+    head_hash: str = GENESIS
 
     @property
     def ok(self) -> bool:
-        return self.broken_id is None
+        return not self.reason
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
     """Walk the chain in order and name the first event whose hash does not hold."""
     prev = GENESIS
     checked = 0
+    last_good = None
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != prev:
-            return ChainReport(checked, event.pk, "previous hash does not match")
+            reason = (
+                "it does not follow the event before it (an event was removed or inserted)"
+                if event.compute_hash() == event.hash
+                else "its contents were changed"
+            )
+            return ChainReport(checked, event.pk, reason, last_good, prev)
         if event.compute_hash() != event.hash:
-            return ChainReport(checked, event.pk, "content does not match its hash")
+            return ChainReport(checked, event.pk, "its contents were changed", last_good, prev)
         prev = event.hash
+        last_good = event.pk
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != prev or head.count != checked):
-        return ChainReport(checked, -1, "events are missing from the end of the chain")
-    return ChainReport(checked)
+    if head is None:
+        if checked:
+            return ChainReport(checked, None, "the chain's head record is missing", last_good)
+        return ChainReport(0)
+    if head.last_hash != prev or head.count != checked:
+        if head.count > checked:
+            reason = f"{head.count - checked} events are missing from the end of the chain"
+        else:
+            reason = "the chain does not end where its head record says"
+        return ChainReport(checked, None, reason, last_good, prev)
+    return ChainReport(checked, None, "", last_good, prev)
+
+
+def find_event_with_hash(value: str) -> AuditEvent | None:
+    """Return the event whose hash is `value` (an anchor noted down earlier), if present."""
+    return AuditEvent.objects.filter(hash=value).first()

@@ -9,3 +9,20 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audit")
     nav = [(roles.VIEW_AUDIT, "audit_log", _("Audit log"))]
+
+    def home_section(self, request):
+        from himoya.audit.home import section
+
+        return section(request)
+
+    def ready(self):
+        from django.contrib.auth import signals
+
+        from himoya.audit import actions
+        from himoya.crypto import checks  # noqa: F401  (registers the key checks)
+
+        signals.user_logged_in.connect(actions.on_logged_in, dispatch_uid="audit_login")
+        signals.user_logged_out.connect(actions.on_logged_out, dispatch_uid="audit_logout")
+        signals.user_login_failed.connect(
+            actions.on_login_failed, dispatch_uid="audit_login_failed"
+        )

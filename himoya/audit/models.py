@@ -1,3 +1,14 @@
+"""The audit log: an append-only chain of events.
+
+Each event's hash covers its content and the previous event's hash, and the single
+AuditHead row holds the last hash and the count, so `himoya audit verify` finds an event
+changed, removed from the middle or cut from the end. On PostgreSQL a trigger refuses
+UPDATE and DELETE on the table (migration 0003); TRUNCATE stays possible for the test
+runner. Someone who can disable the trigger and rewrite the whole chain and its head is
+caught only by an anchor: a head hash noted down elsewhere and later checked with
+`himoya audit verify --anchor HASH`.
+"""
+
 import hashlib
 import json
 from datetime import UTC

@@ -6,10 +6,11 @@ from himoya.access import policy
 
 def navigation(perms) -> list[dict]:
     """Collect menu entries apps declare as `nav = [(permission, url name, label)]`."""
-    items = []
+    items, seen = [], set()
     for config in apps.get_app_configs():
         for perm, url_name, label in getattr(config, "nav", ()):
-            if perm is None or perm in perms:
+            if (perm is None or perm in perms) and url_name not in seen:
+                seen.add(url_name)
                 items.append({"url_name": url_name, "label": label})
     return items
 

@@ -1,10 +1,15 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 
 class UserLanguageMiddleware:
-    """Activate the language the signed-in user chose (remembered on the account)."""
+    """Choose the language: the account's choice, else the visitor's cookie, else Tajik.
+
+    The browser's Accept-Language is not consulted: Tajik is the default interface, and
+    whoever wants Russian or English picks it once with the switcher.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,13 +23,26 @@ class UserLanguageMiddleware:
         lang = getattr(user, "language", "") if user.is_authenticated else ""
         if lang in dict(settings.LANGUAGES):
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
+        elif request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in dict(settings.LANGUAGES):
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = settings.LANGUAGE_CODE
         return self.get_response(request)
 
 
 class SecondFactorMiddleware:
-    """Send users whose role requires TOTP to set it up or enter it before anything else."""
+    """Send users whose role requires TOTP to set it up or enter it before anything else.
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/lang/")
+    After that, someone whose password an admin chose is sent to change it.
+    """
+
+    # Only what a half-signed-in person needs: never the password change, for instance.
+    EXEMPT_PREFIXES = (
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/2fa/",
+        "/static/",
+        "/lang/",
+    )
+    PASSWORD_PREFIX = "/accounts/password/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,7 +60,12 @@ class SecondFactorMiddleware:
 
             if not user.is_verified():
                 if user_has_device(user):
-                    return redirect(f"{reverse('otp_verify')}?next={request.path}")
+                    query = urlencode({"next": request.get_full_path()})
+                    return redirect(f"{reverse('otp_verify')}?{query}")
                 if needs_second_factor(user):
                     return redirect(reverse("otp_setup"))
+            if getattr(user, "must_change_password", False) and not request.path.startswith(
+                self.PASSWORD_PREFIX
+            ):
+                return redirect(reverse("password_change"))
         return self.get_response(request)

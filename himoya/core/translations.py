@@ -44,13 +44,17 @@ def catalogues(root: Path):
 def fill_english(po: polib.POFile) -> None:
     """English is the source language: its catalogue repeats the msgids."""
     for entry in po:
+        fuzzy = "fuzzy" in entry.flags
         if entry.msgid_plural:
-            if not any(entry.msgstr_plural.values()):
+            if fuzzy or not any(entry.msgstr_plural.values()):
                 entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-        elif not entry.msgstr:
+        elif fuzzy or not entry.msgstr:
             entry.msgstr = entry.msgid
-        if "fuzzy" in entry.flags and po.metadata.get("Language") == "en":
+        if fuzzy:
+            # A guess from a similar string: for English the msgid itself is right.
             entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+            entry.previous_msgid_plural = None
 
 
 def problems(po_path: Path) -> list[str]:

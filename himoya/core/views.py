@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from himoya.access import policy, roles
@@ -15,6 +16,8 @@ HOME_TILES = [
 @login_required
 def home(request):
     """Show each person what they have to do, by role."""
+    from django_otp import user_has_device
+
     perms = policy.all_permissions(request.user)
     tiles = [{"url_name": u, "label": label} for perm, u, label in HOME_TILES if perm in perms]
     return render(
@@ -24,8 +27,15 @@ def home(request):
             "tiles": tiles,
             "memberships": policy.memberships(request.user),
             "home_sections": home_sections(request),
+            "suggest_second_factor": not user_has_device(request.user),
         },
     )
+
+
+def csrf_failure(request, reason=""):
+    """Refuse a forged or expired form post with a page the person can act on."""
+    back = request.path if url_has_allowed_host_and_scheme(request.path, None) else "/"
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 def home_sections(request) -> list:

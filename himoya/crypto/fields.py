@@ -1,24 +1,72 @@
-"""Model fields whose values are stored encrypted (identity data)."""
+"""Model fields whose values are stored encrypted (identity data).
+
+The column holds text `hx1:<key id>:<base64url(nonce + ciphertext)>` (AES-256-GCM); the
+model's label and the field name (or the field's `context=` argument) are the
+associated data, so a value copied into another column or table fails to open. Renaming
+the model or the field therefore needs `context="<old label>.<old name>"` to keep the
+stored values readable.
+
+Encrypted values cannot be compared, sorted or made unique in the database: only
+`isnull` look-ups work, and the system check refuses `unique` and `db_index`. For exact
+look-ups keep a blind index beside the field::
+
+    family_name = EncryptedCharField(_("family name"))
+    family_name_index = models.CharField(max_length=64, blank=True, db_index=True,
+                                         editable=False)
+
+    def refresh_blind_indexes(self):
+        self.family_name_index = blind_index(self.family_name, "cases.person.family_name")
+        return ["family_name_index"]
+
+and look up with `Person.objects.filter(family_name_index=blind_index(text, ...))`.
+
+`refresh_blind_indexes(self)` is the protocol `himoya rotate-field-key` relies on: it
+sets every blind-index attribute from the (decrypted) values of the instance and returns
+the names of the fields it set; the command calls it for every row and writes back only
+the indexes that changed (a queryset update: no save(), no signals). A model that keeps
+its indexes in another table (e.g. one row per name token) writes them itself and
+returns None; the command runs it inside the row's batch transaction (rolled back on
+`--dry-run`). Call it from `save()` or the model's actions as well.
+
+An empty value ("" or None) is stored as it is, unencrypted: emptiness is not secret.
+"""
 
 import datetime
 import json
 
+from django.core import checks
 from django.db import models
 
 from himoya.crypto import keys
 
 
 class EncryptedMixin:
-    """Encrypt on the way to the database, decrypt on the way back.
+    """Encrypt on the way to the database, decrypt on the way back."""
 
-    The column holds text `hx1:<key id>:<nonce+ciphertext>`; the model's label and the
-    field name are the associated data, so a value moved to another column fails to open.
-    """
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, context: str = "", **kwargs):
+        self.context = context
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.context:
+            kwargs["context"] = self.context
+        return name, path, args, kwargs
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if self.unique or self.db_index or self.primary_key:
+            errors.append(
+                checks.Error(
+                    "An encrypted field cannot be unique, indexed or a primary key.",
+                    hint="Keep a blind index (himoya.crypto.keys.blind_index) beside it.",
+                    obj=self,
+                    id="himoya.E001",
+                )
+            )
+        return errors
 
     def db_type(self, connection):
         return "text"
@@ -27,7 +75,7 @@ class EncryptedMixin:
         return "TextField"
 
     def _context(self) -> str:
-        return f"{self.model._meta.label_lower}.{self.name}"
+        return self.context or f"{self.model._meta.label_lower}.{self.name}"
 
     def to_text(self, value) -> str:
         return str(value)
@@ -35,21 +83,34 @@ class EncryptedMixin:
     def from_text(self, text: str):
         return text
 
+    def is_empty(self, value) -> bool:
+        return value is None or value == ""
+
     def get_prep_value(self, value):
-        if value is None or value == "":
-            return "" if not self.null else None
+        if self.is_empty(value):
+            return None if self.null else ""
         return keys.encrypt(self.to_text(value), self._context())
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        # Skip the parent's adaptation (a date field would adapt the ciphertext as a date).
+        return value if prepared else self.get_prep_value(value)
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
-            return value
+            return self.from_empty(value)
         return self.from_text(keys.decrypt(value, self._context()))
+
+    def from_empty(self, value):
+        return value
 
     def get_lookup(self, lookup_name):
         # Encrypted values cannot be compared; use a blind index for exact look-ups.
-        if lookup_name not in {"isnull"}:
+        if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
+
+    def get_transform(self, lookup_name):
+        return None
 
 
 class EncryptedTextField(EncryptedMixin, models.TextField):
@@ -61,9 +122,6 @@ class EncryptedCharField(EncryptedMixin, models.CharField):
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
 
-    def db_type(self, connection):
-        return "text"
-
 
 class EncryptedDateField(EncryptedMixin, models.DateField):
     def __init__(self, *args, **kwargs):
@@ -72,15 +130,16 @@ class EncryptedDateField(EncryptedMixin, models.DateField):
         super().__init__(*args, **kwargs)
 
     def to_text(self, value) -> str:
-        if isinstance(value, str):
-            value = datetime.date.fromisoformat(value)
-        return value.isoformat()
+        return models.DateField.to_python(self, value).isoformat()
 
     def from_text(self, text: str):
         return datetime.date.fromisoformat(text)
 
+    def from_empty(self, value):
+        return None
+
     def get_prep_value(self, value):
-        if value in (None, ""):
+        if self.is_empty(value):
             return None
         return keys.encrypt(self.to_text(value), self._context())
 
@@ -99,7 +158,15 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
     def from_text(self, text: str):
         return json.loads(text)
 
+    def is_empty(self, value) -> bool:
+        return value is None and self.null
+
+    def from_empty(self, value):
+        return None if value is None and self.null else {}
+
     def get_prep_value(self, value):
+        if self.is_empty(value):
+            return None
         return keys.encrypt(self.to_text(value if value is not None else {}), self._context())
 
     def to_python(self, value):
@@ -112,4 +179,5 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
 
 
 def encrypted_fields(model) -> list:
+    """Return the model's own encrypted columns."""
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]

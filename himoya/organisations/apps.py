@@ -9,3 +9,8 @@ class OrganisationsConfig(AppConfig):
     label = "organisations"
     verbose_name = _("Organisations")
     nav = [(roles.VIEW_ORGANISATION, "organisation_list", _("Organisations"))]
+
+    def home_section(self, request):
+        from himoya.organisations.home import admin_section
+
+        return admin_section(request)

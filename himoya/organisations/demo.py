@@ -1,6 +1,10 @@
 """Demo organisations and one sign-in per role, for `himoya demo`."""
 
+from base64 import b32encode
+
+from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from himoya.access.roles import Role
 from himoya.organisations.models import Membership, Organisation, User
@@ -79,6 +83,14 @@ USERS = [
 ]
 
 
+def demo_totp_secret(user) -> str:
+    """Give the user a confirmed authenticator device; return its key in base32."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    return b32encode(device.bin_key).decode()
+
+
 @transaction.atomic
 def populate(ctx: dict) -> None:
     orgs = {}
@@ -104,6 +116,10 @@ def populate(ctx: dict) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(user=user, organisation=orgs[slug], role=role)
-        logins.append((username, slug, role.label))
+        where = slug
+        if role in settings.HIMOYA_REQUIRE_2FA_ROLES:
+            # These roles must enter a code: give them an authenticator key to type in.
+            where = f"{slug:<14} TOTP key: {demo_totp_secret(user)}"
+        logins.append((username, where, role.label))
     ctx["organisations"] = orgs
     ctx["logins"] = logins

@@ -2,7 +2,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from himoya.organisations.models import Membership, User
+from himoya.organisations.models import Membership, Organisation, User
+from himoya.vocab import registry
+
+# Slugs that would shadow a page under /orgs/.
+RESERVED_SLUGS = {"new"}
 
 
 class TOTPForm(forms.Form):
@@ -16,13 +20,38 @@ class TOTPForm(forms.Form):
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
-        if not token.isdigit():
+        if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError(_("The code is six digits."))
         return token
 
 
+class OrganisationForm(forms.ModelForm):
+    """Create an organisation: names in three languages, kind and regions served."""
+
+    regions = forms.MultipleChoiceField(
+        label=_("Regions served"),
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name_tg", "name_ru", "name_en", "kind", "regions", "is_national"]
+        help_texts = {"slug": _("Latin letters, digits and hyphens; used in addresses.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = registry.choices("tj_region")
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This short name is reserved; choose another."))
+        return slug
+
+
 class MemberForm(forms.Form):
-    """Add a person to an organisation, or give an existing user a role there."""
+    """Add a new person to an organisation, or give one of its members another role."""
 
     username = forms.CharField(label=_("User name"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
@@ -31,14 +60,16 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
     password = forms.CharField(
         label=_("Initial password"),
-        widget=forms.PasswordInput(render_value=True),
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
         required=False,
         help_text=_("Needed for a new user; at least 10 characters."),
     )
 
-    def __init__(self, *args, organisation, roles, **kwargs):
+    def __init__(self, *args, organisation, roles, may_link_other_users=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        # Only a system admin may give a role here to someone of another organisation.
+        self.may_link_other_users = may_link_other_users
         self.fields["role"].choices = roles
 
     def clean(self):
@@ -55,19 +86,38 @@ class MemberForm(forms.Form):
                     password_validation.validate_password(data["password"], User(username=username))
                 except forms.ValidationError as exc:
                     self.add_error("password", exc)
-        elif Membership.objects.filter(
-            user=user, organisation=self.organisation, role=data.get("role")
-        ).exists():
-            self.add_error("role", _("This person already has this role here."))
+        else:
+            here = Membership.objects.filter(user=user, organisation=self.organisation)
+            if not self.may_link_other_users and not here.exists():
+                self.add_error("username", _("This user name is taken; choose another."))
+            elif here.filter(role=data.get("role")).exists():
+                self.add_error("role", _("This person already has this role here."))
         data["existing_user"] = user
         return data
 
 
-class MembershipForm(forms.ModelForm):
-    class Meta:
-        model = Membership
-        fields = ["role", "is_active"]
+class MembershipForm(forms.Form):
+    """Change a member's role or switch their access in this organisation on or off."""
 
-    def __init__(self, *args, roles, **kwargs):
+    role = forms.ChoiceField(label=_("Role"))
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("A deactivated member can no longer open anything of this organisation."),
+    )
+
+    def __init__(self, *args, membership, roles, acting_user, **kwargs):
+        kwargs.setdefault("initial", {"role": membership.role, "is_active": membership.is_active})
         super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.acting_user = acting_user
         self.fields["role"].choices = roles
+
+    def clean(self):
+        data = super().clean()
+        own = self.membership.user_id == self.acting_user.pk
+        if own and (data.get("role") != self.membership.role or not data.get("is_active", False)):
+            raise forms.ValidationError(
+                _("You cannot change your own role or access; ask another admin.")
+            )
+        return data

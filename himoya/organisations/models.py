@@ -10,6 +10,11 @@ class User(AbstractUser):
     """A person who signs in: a caseworker, lawyer, coordinator …"""
 
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an admin chose the password; cleared when the person changes it."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -55,6 +60,13 @@ class Organisation(models.Model):
     def name(self) -> str:
         lang = (get_language() or "tg")[:2]
         return getattr(self, f"name_{lang}", None) or self.name_en or self.name_tg
+
+    @property
+    def region_labels(self) -> list[str]:
+        """Names of the regions served, in the active language."""
+        from himoya.vocab import registry
+
+        return [registry.label("tj_region", code) for code in self.regions]
 
 
 class Membership(models.Model):

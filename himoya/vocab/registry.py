@@ -13,6 +13,8 @@ from pathlib import Path
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
+from himoya.core.text import search_fold
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGS = ("tg", "ru", "en")
 
@@ -38,6 +40,8 @@ def _lists() -> dict[str, dict[str, Code]]:
     lists: dict[str, dict[str, Code]] = {}
     for path in sorted(DATA_DIR.glob("*.json")):
         for name, entries in json.loads(path.read_text(encoding="utf-8")).items():
+            if name.startswith("_"):  # "_about" and other notes, not a code list
+                continue
             lists[name] = {
                 e["code"]: Code(
                     code=e["code"],
@@ -80,7 +84,148 @@ def label(name: str, code: str, lang: str | None = None) -> str:
 label_lazy = lazy(label, str)
 
 
-def choices(name: str, blank: bool = False) -> list[tuple[str, str]]:
-    """Return (code, label) pairs whose labels follow the active language when shown."""
-    pairs = [(c, label_lazy(name, c)) for c in _lists()[name]]
+def choices(
+    name: str, blank: bool = False, *, top_level_only: bool = False
+) -> list[tuple[str, str]]:
+    """Return (code, label) pairs whose labels follow the active language when shown.
+
+    `top_level_only` leaves out codes that have a parent (e.g. the tier 2 and 3 labour
+    sectors of vic_ForcedLabourIndustry, the fine age bands of age_group).
+    """
+    pairs = [
+        (c, label_lazy(name, c))
+        for c, entry in _lists()[name].items()
+        if not (top_level_only and entry.parent)
+    ]
     return [("", "—"), *pairs] if blank else pairs
+
+
+def sorted_choices(name: str, blank: bool = False, lang: str | None = None):
+    """(code, label) pairs sorted by the label in `lang` (default: the active language).
+
+    Labels are plain strings, so call this where the language is known (a form's __init__).
+    """
+    pairs = sorted(
+        ((c.code, c.label_in(lang)) for c in codelist(name)), key=lambda p: search_fold(p[1])
+    )
+    return [("", "—"), *pairs] if blank else pairs
+
+
+# Hierarchies (parent codes): labour-sector tiers, age bands, districts of a region.
+
+
+def children(name: str, code: str) -> list[Code]:
+    """The codes one level below `code`, in list order."""
+    return [c for c in _lists()[name].values() if c.parent == code]
+
+
+def top_level(name: str) -> list[Code]:
+    """The codes that have no parent."""
+    return [c for c in _lists()[name].values() if not c.parent]
+
+
+def root(name: str, code: str) -> str:
+    """The top-level ancestor of a code (itself if it has no parent): for rolling tiers up."""
+    seen = set()
+    entry = _lists()[name].get(code)
+    while entry and entry.parent and entry.code not in seen:
+        seen.add(entry.code)
+        code = entry.parent
+        entry = _lists()[name].get(code)
+    return code
+
+
+# Finding a code from outside text (imports): code, label in any language, alias.
+
+
+@cache
+def _index(name: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for entry in _lists()[name].values():
+        keys = [
+            entry.code,
+            *entry.labels.values(),
+            *entry.extra.get("aliases", []),
+            entry.extra.get("alpha3", ""),
+        ]
+        for key in keys:
+            if key:
+                index.setdefault(search_fold(str(key)), entry.code)
+    return index
+
+
+def find(name: str, text: str | None) -> Code | None:
+    """The code whose code, label (tg/ru/en) or alias equals `text`, ignoring case and
+    spacing and folding legacy Tajik glyphs; None if nothing matches."""
+    if not text:
+        return None
+    code = _index(name).get(search_fold(str(text)))
+    return _lists()[name][code] if code else None
+
+
+# Countries (ISO 3166-1; code = alpha-2, extra alpha3 and numeric).
+
+
+def country_from_alpha3(code: str | None) -> Code | None:
+    """The country with this ISO alpha-3 code (any case), or None."""
+    if not code:
+        return None
+    code = code.strip().upper()
+    return next((c for c in _lists()["country"].values() if c.extra["alpha3"] == code), None)
+
+
+def country_from_any(text: str | None) -> Code | None:
+    """The country named by alpha-2, alpha-3, numeric code, or English/Russian/Tajik name
+    (ISO short and official names included; case-insensitive); None if unknown."""
+    if not text:
+        return None
+    text = str(text).strip()
+    if text.isdigit():
+        num = text.zfill(3)
+        return next((c for c in _lists()["country"].values() if c.extra["numeric"] == num), None)
+    return find("country", text)
+
+
+# Demographics for statistics.
+
+
+def age_group_for(age: int | None) -> str:
+    """The fine age band (CTDC K-anon bands: "0-8", "9-17", … "48+") of an age in whole
+    years; "unknown" when the age is not known."""
+    if age is None or age < 0:
+        return "unknown"
+    for entry in _lists()["age_group"].values():
+        low, high = entry.extra.get("min"), entry.extra.get("max")
+        if entry.parent and low is not None and age >= low and (high is None or age <= high):
+            return entry.code
+    return "unknown"
+
+
+def majority_for(age: int | None) -> str:
+    """ "child" (under 18), "adult" (18 and older) or "unknown"."""
+    band = age_group_for(age)
+    return _lists()["age_group"][band].parent or "unknown"
+
+
+def sex_from_gender(gender: str | None) -> str:
+    """The clear-text `sex` code for an HTCDS prs_Gender code ("Masculine" → "male")."""
+    for entry in _lists()["sex"].values():
+        if gender and gender in entry.extra.get("prs_gender", []):
+            return entry.code
+    return "unknown"
+
+
+def gender_from_sex(sex: str | None) -> str:
+    """The HTCDS prs_Gender code for a `sex` code (the first of the mapped ones)."""
+    entry = _lists()["sex"].get(sex or "unknown") or _lists()["sex"]["unknown"]
+    return entry.extra["prs_gender"][0]
+
+
+def sex_age_category(sex: str | None, age: int | None) -> str:
+    """man / woman / boy / girl from a `sex` code and an age in years; "unknown" when
+    either is unknown or the sex is neither male nor female."""
+    majority = majority_for(age)
+    for entry in _lists()["sex_age"].values():
+        if entry.extra.get("sex") == sex and entry.extra.get("age_group") == majority:
+            return entry.code
+    return "unknown"

@@ -20,6 +20,16 @@ class TestOrganisationDetail:
         login(make_user(other_org, Role.ORG_ADMIN))
         assert client.get(self.url(org)).status_code == 404
 
+    def test_system_admin_opens_any_organisation(self, client, login, org, make_org, make_user):
+        login(make_user(make_org(is_national=True), Role.SYSTEM_ADMIN))
+        response = client.get(self.url(org))
+        assert response.status_code == 200
+        assert reverse("member_add", args=[org.slug]) in response.content.decode()
+
+    def test_caseworker_of_other_org_gets_404(self, client, login, org, other_org, make_user):
+        login(make_user(other_org, Role.CASEWORKER))
+        assert client.get(self.url(org)).status_code == 404
+
     def test_anonymous_is_sent_to_login(self, client, org):
         response = client.get(self.url(org))
         assert response.status_code == 302
@@ -61,3 +71,35 @@ class TestMemberAdd:
         assert response.status_code == 200
         assert 'value="someone"' in response.content.decode()
         assert not org.memberships.filter(user__username="someone").exists()
+
+    def test_org_admin_cannot_give_national_roles(self, client, login, org, make_user):
+        login(make_user(org, Role.ORG_ADMIN))
+        offered = [v for v, _ in client.get(self.url(org)).context["form"].fields["role"].choices]
+        assert Role.CASEWORKER in offered
+        assert not {Role.SYSTEM_ADMIN, Role.NATIONAL_COORDINATOR, Role.ANALYST} & set(offered)
+        response = client.post(
+            self.url(org),
+            {"username": "boss", "role": Role.SYSTEM_ADMIN, "password": "a-long-passphrase-9"},
+        )
+        assert response.status_code == 200
+        assert not org.memberships.filter(user__username="boss").exists()
+
+    def test_org_admin_cannot_take_over_a_user_of_another_org(
+        self, client, login, org, other_org, make_user
+    ):
+        make_user(other_org, Role.CASEWORKER, username="stranger")
+        login(make_user(org, Role.ORG_ADMIN))
+        response = client.post(self.url(org), {"username": "stranger", "role": Role.CASEWORKER})
+        assert response.status_code == 200
+        assert not org.memberships.filter(user__username="stranger").exists()
+
+    def test_org_admin_gives_a_member_a_second_role(self, client, login, org, make_user):
+        make_user(org, Role.CASEWORKER, username="farangis")
+        login(make_user(org, Role.ORG_ADMIN))
+        client.post(self.url(org), {"username": "farangis", "role": Role.SUPERVISOR})
+        given = org.memberships.filter(user__username="farangis").values_list("role", flat=True)
+        roles = set(given)
+        assert roles == {Role.CASEWORKER, Role.SUPERVISOR}
+
+    def test_anonymous_is_sent_to_login(self, client, org):
+        assert client.get(self.url(org))["Location"].startswith(reverse("login"))

@@ -1,11 +1,22 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from himoya.assistance import demo as assistance_demo
 from himoya.cases import demo as cases_demo
+from himoya.justice import demo as justice_demo
 from himoya.organisations import demo as organisations_demo
+from himoya.referrals import demo as referrals_demo
+from himoya.screening import demo as screening_demo
 
 # Each app that has demo data adds its `populate(ctx)` here, in dependency order.
-POPULATORS = [organisations_demo.populate, cases_demo.populate]
+POPULATORS = [
+    organisations_demo.populate,
+    cases_demo.populate,
+    screening_demo.populate,
+    referrals_demo.populate,
+    assistance_demo.populate,
+    justice_demo.populate,
+]
 
 
 class Command(BaseCommand):

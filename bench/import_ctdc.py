@@ -1,0 +1,261 @@
+"""Benchmark: importing the CTDC K-anon file against COPY and a row-by-row ORM import.
+
+Run from the project root against a PostgreSQL database (it creates, and afterwards
+empties, an organisation `bench-ctdc`):
+
+    DATABASE_URL=postgres://... HIMOYA_DEBUG=1 python bench/import_ctdc.py [FILE]
+
+Three timings, all in this run, all committed (so deferred foreign-key checks count):
+  copy    read the Feather file, write it as CSV and COPY its 63 columns into a plain
+          staging table (no indexes, no constraints): the floor for moving these bytes;
+  import  `himoya.interop.actions.do_import(..., "ctdc")`: read, validate every row
+          against the vocabulary, write persons, cases, situations, codes with COPY
+          (also timed: the same as a dry run, i.e. reading and validating only, and the
+          share of the commit, where PostgreSQL runs the deferred foreign-key checks);
+  orm     a row-by-row import with the ORM (the vocabulary's row helper `from_ctdc`, then
+          Person/Case/TraffickingSituation/CaseCode `.save()` per row) on the first
+          5,000 rows, extrapolated linearly to the whole file.
+The best of a few repetitions is kept for copy and import (the machine is shared).
+"""
+
+import io
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "himoya.settings")
+os.environ.setdefault("HIMOYA_DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+import pyarrow.csv as pacsv  # noqa: E402
+import pyarrow.feather as feather  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from himoya.cases.actions import next_reference  # noqa: E402
+from himoya.cases.models import Case, CaseCode, Person, TraffickingSituation  # noqa: E402
+from himoya.interop.actions import do_import  # noqa: E402
+from himoya.interop.ctdc import CODE_FIELDS  # noqa: E402
+from himoya.interop.models import ImportedRecord  # noqa: E402
+from himoya.organisations.models import Organisation  # noqa: E402
+from himoya.vocab import ctdc as mapping  # noqa: E402
+
+SAMPLE = 5_000
+DEFAULT_FILE = settings.HIMOYA_SHARED_DATA / "ctdc" / "ctdc_global_kanon_2021-07-15.feather"
+
+
+def bench_org() -> Organisation:
+    org, _ = Organisation.objects.get_or_create(
+        slug="bench-ctdc",
+        defaults={"kind": "ngo", "name_tg": "Санҷиш", "name_ru": "Тест", "name_en": "Bench"},
+    )
+    return org
+
+
+def empty(org) -> None:
+    """Delete everything the runs wrote for the bench organisation."""
+    with transaction.atomic(), connection.cursor() as cur:
+        cases = "SELECT id FROM cases_case WHERE organisation_id = %s"
+        for table in (
+            "cases_casecode",
+            "cases_traffickingsituation",
+            "interop_importedrecord",
+            "cases_caseevent",
+        ):
+            cur.execute(f"DELETE FROM {table} WHERE case_id IN ({cases})", [org.pk])
+        cur.execute("DELETE FROM cases_case WHERE organisation_id = %s", [org.pk])
+        cur.execute(
+            "DELETE FROM cases_personnametoken WHERE person_id IN "
+            "(SELECT id FROM cases_person WHERE organisation_id = %s)",
+            [org.pk],
+        )
+        cur.execute("DELETE FROM cases_person WHERE organisation_id = %s", [org.pk])
+        cur.execute("DELETE FROM cases_casenumbersequence WHERE organisation_id = %s", [org.pk])
+
+
+def time_copy(path: Path) -> float:
+    schema = feather.read_table(str(path)).schema
+    columns = ", ".join(
+        f'"{f.name}" {"double precision" if str(f.type) == "double" else "text"}' for f in schema
+    )
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_ctdc_staging")
+        cur.execute(f"CREATE TABLE bench_ctdc_staging ({columns})")
+    start = time.perf_counter()
+    with transaction.atomic():
+        table = feather.read_table(str(path))
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+        with (
+            connection.cursor() as cur,
+            cur.cursor.copy("COPY bench_ctdc_staging FROM STDIN (FORMAT csv)") as copy,
+        ):
+            copy.write(buffer.getbuffer())
+    elapsed = time.perf_counter() - start
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM bench_ctdc_staging")
+        assert cur.fetchone()[0] == table.num_rows
+        cur.execute("DROP TABLE bench_ctdc_staging")
+    return elapsed
+
+
+def time_import(path: Path, org) -> tuple[float, float, dict]:
+    """Return (seconds in all, seconds of it in the commit's deferred FK checks, result)."""
+    start = time.perf_counter()
+    with transaction.atomic():
+        result = do_import(org, path, "ctdc", acting_user=None)
+        before_commit = time.perf_counter()
+    elapsed = time.perf_counter() - start
+    assert result["imported"] and result["invalid_rows"] == 0, result["errors"][:3]
+    return elapsed, elapsed - (before_commit - start), result
+
+
+_OF_ORG = "case_id IN (SELECT id FROM cases_case WHERE organisation_id = %s)"
+WRITTEN = {
+    "cases_person": "organisation_id = %s",
+    "cases_case": "organisation_id = %s",
+    "cases_traffickingsituation": _OF_ORG,
+    "cases_casecode": _OF_ORG,
+    "interop_importedrecord": _OF_ORG,
+}
+
+
+def time_copy_of_written_rows(org) -> tuple[float, int]:
+    """COPY the rows an import wrote into plain, unindexed copies of their tables.
+
+    This is what the same rows cost without the real tables' indexes and foreign keys.
+    """
+    dumps = {}
+    with connection.cursor() as cur:
+        for table, where in WRITTEN.items():
+            buffer = io.BytesIO()
+            query = f"COPY (SELECT * FROM {table} WHERE {where % org.pk}) TO STDOUT"
+            with cur.cursor.copy(query) as copy:
+                for block in copy:
+                    buffer.write(block)
+            dumps[table] = buffer.getvalue()
+            cur.execute(f"DROP TABLE IF EXISTS bench_{table}")
+            cur.execute(f"CREATE TABLE bench_{table} (LIKE {table})")
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        for table, data in dumps.items():
+            with cur.cursor.copy(f"COPY bench_{table} FROM STDIN") as copy:
+                copy.write(data)
+    elapsed = time.perf_counter() - start
+    rows = sum(d.count(b"\n") for d in dumps.values())
+    with connection.cursor() as cur:
+        for table in dumps:
+            cur.execute(f"DROP TABLE bench_{table}")
+    return elapsed, rows
+
+
+def time_check_only(path: Path, org) -> float:
+    start = time.perf_counter()
+    result = do_import(org, path, "ctdc", acting_user=None, dry_run=True)
+    assert result["valid"] == result["rows"]
+    return time.perf_counter() - start
+
+
+def orm_import(rows: list[dict], org) -> None:
+    """The straightforward import: one row at a time, every object saved on its own."""
+    fields = {k: str(v) for k, v in CODE_FIELDS.items()}
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=1):
+            rec = mapping.from_ctdc(row, keep_rest=False)
+            v = rec.values
+            year = v.get("year_of_registration")
+            registered = f"{year}-01-01" if year else "2026-01-01"
+            person = Person.objects.create(
+                organisation=org,
+                sex=v.get("sex") or "",
+                age_group=v.get("age_group") or v.get("majority") or "",
+                citizenship=v.get("citizenship") or "",
+            )
+            country = v.get("country_of_exploitation") or ""
+            cross = None if not (country and person.citizenship) else country != person.citizenship
+            case = Case.objects.create(
+                person=person,
+                organisation=org,
+                reference=next_reference(org, int(registered[:4]))[0],
+                registered_on=registered,
+                sex=person.sex,
+                age_group=person.age_group,
+                citizenship=person.citizenship,
+                exploitation_country=country,
+                is_cross_border=cross,
+                source_key=f"ctdc:orm:{number}",
+            )
+            relation = sorted(rec.codes.get(mapping.RELATION, ()))
+            TraffickingSituation.objects.create(
+                case=case,
+                exploitation_country=country,
+                recruiter_relationship=relation[0] if relation else "",
+                cross_border_derived=cross,
+            )
+            for list_name, field in fields.items():
+                for code in rec.codes.get(list_name, ()):
+                    CaseCode.objects.create(case=case, field=field, code=code)
+            if not year:
+                ImportedRecord.objects.create(case=case)
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FILE
+    if connection.vendor != "postgresql":
+        sys.exit("Run this against PostgreSQL (DATABASE_URL=postgres://...).")
+    org = bench_org()
+    empty(org)
+    rows_total = feather.read_table(str(path)).num_rows
+
+    copies = [time_copy(path) for _ in range(3)]
+    checks = [time_check_only(path, org) for _ in range(2)]
+    imports, commits, plain = [], [], []
+    for _ in range(2):
+        seconds, commit, result = time_import(path, org)
+        imports.append(seconds)
+        commits.append(commit)
+        assert result["created"] == rows_total
+        plain.append(time_copy_of_written_rows(org))
+        empty(org)
+    sample = feather.read_table(str(path)).slice(0, SAMPLE).to_pylist()
+    start = time.perf_counter()
+    orm_import(sample, org)
+    orm_sample = time.perf_counter() - start
+    empty(org)
+
+    copy_s, import_s = min(copies), min(imports)
+    orm_s = orm_sample * rows_total / len(sample)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"file: {path.name}, {rows_total:,} rows")
+    print(f"COPY into a plain staging table: {copy_s:7.2f} s  (best of {copies})")
+    print(f"himoya import (validated, COPY): {import_s:7.2f} s  (best of {imports})")
+    best = imports.index(import_s)
+    print(
+        f"  of which: reading and validating {min(checks):.2f} s (a --dry-run), "
+        f"foreign-key checks at commit {commits[best]:.2f} s, "
+        f"COPY into the indexed tables the rest"
+    )
+    print(
+        f"row-by-row ORM import:           {orm_s:7.2f} s  "
+        f"(measured {orm_sample:.2f} s on the first {len(sample):,} rows, "
+        f"extrapolated linearly to {rows_total:,})"
+    )
+    plain_s, written = min(plain)
+    print(
+        f"COPY of the {written:,} rows the import writes (persons, cases, situations, codes) "
+        f"into plain unindexed tables: {plain_s:.2f} s"
+    )
+    print(f"import / COPY = {import_s / copy_s:5.2f}   (goal: at most 3)")
+    print(f"check / COPY  = {min(checks) / copy_s:5.2f}   (reading and validating alone)")
+    print(f"ORM / import  = {orm_s / import_s:5.1f}   (goal: at least 20)")
+    print(f"peak RSS: {peak:,.0f} MiB   (goal: under 1024 MiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+import base64
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def production_env() -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HIMOYA_", "DJANGO_")) and k != "PYTHONPATH"
+    }
+    env.update(
+        HIMOYA_SECRET_KEY=secrets.token_urlsafe(50),
+        HIMOYA_FIELD_KEY="k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        HIMOYA_INDEX_KEY="i1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        HIMOYA_ALLOWED_HOSTS="himoya.example.org",
+        DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/himoya"),
+        DJANGO_SETTINGS_MODULE="himoya.settings",
+    )
+    return env
+
+
+def test_check_deploy_with_production_settings_reports_no_warnings():
+    result = subprocess.run(
+        [sys.executable, "-m", "himoya", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.PROJECT_DIR,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNING" not in output
+    assert "no issues" in output
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = production_env()
+    del env["HIMOYA_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-m", "himoya", "check"],
+        cwd=settings.PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "HIMOYA_SECRET_KEY" in result.stderr

@@ -1,0 +1,1 @@
+from himoya.screening.tests.conftest import make_screening, national, responder  # noqa: F401

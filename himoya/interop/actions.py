@@ -1,0 +1,261 @@
+"""Import and export: one audited function each."""
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from himoya.audit.actions import Action, record
+from himoya.cases.models import Case
+from himoya.interop import fields as F
+from himoya.interop import htcds, store, xlsform
+from himoya.interop.bulk import lock_organisation
+from himoya.interop.validation import RowError, clean_record
+
+FORMATS = ("htcds", "ctdc", "xlsform")
+CHUNK = 2000
+MAX_REPORTED = 1000  # problems kept in a report; the count covers all
+
+
+class FileLayoutError(ValueError):
+    """The file is not in the format it was said to be in."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:32]
+
+
+def new_result(fmt: str, *, dry_run: bool, skip_invalid: bool) -> dict:
+    return {
+        "format": fmt,
+        "rows": 0,
+        "valid": 0,
+        "created": 0,
+        "new": 0,
+        "already_imported": 0,
+        "invalid_rows": 0,
+        "problems": 0,
+        "errors": [],
+        "imported": False,
+        "dry_run": dry_run,
+        "skip_invalid": skip_invalid,
+        "ignored_columns": [],
+        "not_stored": [],
+    }
+
+
+def _note(result: dict, errors: list[RowError]) -> None:
+    result["problems"] += len(errors)
+    room = MAX_REPORTED - len(result["errors"])
+    result["errors"].extend(e.as_dict() for e in errors[: max(room, 0)])
+
+
+def _registration_date(raw) -> datetime.date | None:
+    text = str(raw or "").strip()[:10]
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _records(path: Path, fmt: str, digest: str):
+    """Yield (row, source key, raw HTCDS values, registration date or None)."""
+    try:
+        if fmt == "htcds":
+            for row, raw in htcds.read(path):
+                yield row, f"htcds:{digest}:{row}", raw, None
+        else:
+            for row, instance, raw in xlsform.read(path):
+                key = f"xlsform:{instance}" if instance else f"xlsform:{digest}:{row}"
+                day = _registration_date(raw.pop(xlsform.DATE, ""))
+                yield row, key, raw, day
+    except (htcds.LayoutError, xlsform.LayoutError) as exc:
+        raise FileLayoutError(fmt) from exc
+
+
+def _import_records(path, fmt, organisation, acting_user, result, progress) -> None:
+    digest = file_hash(path)
+    today = timezone.localdate()
+    seen: set[str] = set()
+    pending: list[tuple[str, dict, datetime.date]] = []
+    not_stored: set[str] = set()
+
+    def flush():
+        keys = [k for k, _r, _d in pending]
+        existing = set(
+            Case.objects.filter(organisation=organisation, source_key__in=keys).values_list(
+                "source_key", flat=True
+            )
+        )
+        fresh = [item for item in pending if item[0] not in existing]
+        result["already_imported"] += len(pending) - len(fresh)
+        result["new"] += len(fresh)
+        if not result["dry_run"] and (result["skip_invalid"] or not result["invalid_rows"]):
+            result["created"] += store.save(fresh, organisation, acting_user=acting_user)
+        pending.clear()
+
+    for row, key, raw, day in _records(path, fmt, digest):
+        result["rows"] += 1
+        errors: list[RowError] = []
+        clean = clean_record(raw, row, errors)
+        if errors:
+            result["invalid_rows"] += 1
+            _note(result, errors)
+            continue
+        result["valid"] += 1
+        not_stored |= {f for f in store.NOT_STORED if clean.get(f) not in ("", None, [])}
+        if key in seen:
+            result["already_imported"] += 1
+            continue
+        seen.add(key)
+        pending.append((key, clean, day or today))
+        if len(pending) >= CHUNK:
+            flush()
+            if progress:
+                progress(result["rows"])
+    if pending:
+        flush()
+    result["not_stored"] = sorted(not_stored, key=list(F.BY_NAME).index)
+
+
+def do_import(
+    organisation,
+    path: Path,
+    fmt: str,
+    *,
+    acting_user,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable | None = None,
+    request=None,
+) -> dict:
+    """Import a file's rows as cases of `organisation`; all or nothing unless skip_invalid.
+
+    Returns the result: counts and the per-row, per-field problems (see validation.py).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    path = Path(path)
+    result = new_result(fmt, dry_run=dry_run, skip_invalid=skip_invalid)
+    try:
+        with transaction.atomic():
+            lock_organisation(organisation.pk)
+            if fmt == "ctdc":
+                from himoya.interop import ctdc
+
+                ctdc.import_file(path, organisation, acting_user, result, progress)
+            else:
+                _import_records(path, fmt, organisation, acting_user, result, progress)
+            failed = result["invalid_rows"] and not skip_invalid
+            if dry_run or failed:
+                raise _Rollback
+            result["imported"] = True
+            record(
+                Action.IMPORT,
+                actor=acting_user,
+                organisation=organisation,
+                object_type="cases.case",
+                detail=summary(result),
+                request=request,
+            )
+    except _Rollback:
+        result["created"] = 0 if not result["imported"] else result["created"]
+    return result
+
+
+def summary(result: dict) -> str:
+    """One line of counts, for the audit log (no values, no names)."""
+    return (
+        f"{result['format']}: rows={result['rows']} created={result['created']} "
+        f"already={result['already_imported']} invalid={result['invalid_rows']}"
+        f"{' dry-run' if result['dry_run'] else ''}"
+    )
+
+
+# --- export --------------------------------------------------------------------------
+
+EXPORT_KINDS = {
+    "htcds": ("xlsx", "csv"),
+    "ctdc": ("csv", "xlsx", "feather"),
+    "xlsform": ("csv", "zip"),
+}
+
+
+def export_kind(fmt: str, filename: str) -> str:
+    """Return the file kind for an export from the output name's extension."""
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    kinds = EXPORT_KINDS[fmt]
+    return suffix if suffix in kinds else kinds[0]
+
+
+def _htcds_records(cases, with_identity: bool):
+    from himoya.cases.models import CaseCode
+
+    chunked = (
+        cases.select_related("person", "caseworker", "situation")
+        .prefetch_related(Prefetch("codes", queryset=CaseCode.objects.order_by("id")))
+        .order_by("id")
+    )
+    for case in chunked.iterator(chunk_size=2000):
+        rec = store.record_of(case, with_identity=with_identity)
+        rec[xlsform.DATE] = case.registered_on
+        yield case.source_key or f"himoya:case:{case.pk}", rec
+
+
+def do_export(organisation, fmt: str, path: Path, *, acting_user, request=None) -> int:
+    """Write the organisation's cases to `path` in `fmt`; identities only if allowed.
+
+    Returns how many cases were written.
+    """
+    from himoya.access import policy, roles
+
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    path = Path(path)
+    kind = export_kind(fmt, path.name)
+    cases = Case.objects.filter(organisation=organisation)
+    with_identity = fmt != "ctdc" and policy.has_perm(
+        acting_user, roles.VIEW_IDENTITY, organisation
+    )
+    count = 0
+
+    def counted(items):
+        nonlocal count
+        for item in items:
+            count += 1
+            yield item
+
+    if fmt == "ctdc":
+        from himoya.interop import ctdc
+
+        count = ctdc.write(ctdc.export_rows(cases), path, kind)
+    elif fmt == "htcds":
+        htcds.write(
+            (rec for _key, rec in counted(_htcds_records(cases, with_identity))), path, kind
+        )
+    elif kind == "zip":
+        xlsform.write_zip(counted(_htcds_records(cases, with_identity)), path)
+    else:
+        xlsform.write_csv_file(counted(_htcds_records(cases, with_identity)), path)
+    record(
+        Action.EXPORT,
+        actor=acting_user,
+        organisation=organisation,
+        object_type="cases.case",
+        fields=sorted(F.IDENTITY_FIELDS) if with_identity else [],
+        detail=f"{fmt} ({kind}): {count} cases{', with identities' if with_identity else ''}",
+        request=request,
+    )
+    return count

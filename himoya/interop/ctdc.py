@@ -1,0 +1,395 @@
+"""Import and export CTDC global data, column-wise.
+
+The mapping between CTDC columns and HTCDS codes is `himoya.vocab.ctdc` (the only one);
+this module applies it to whole columns at once: a flag column becomes the HTCDS code
+it stands for wherever it is 1, and a value column (gender, age band, countries …) is
+mapped once per distinct value. Rows are written with COPY into the real tables.
+
+Every CTDC row is a person of its own, even when byte-identical to another row: the
+source key is the file's content hash plus the row number.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.utils import timezone
+
+from himoya.cases.actions import next_reference
+from himoya.cases.models import Case, CaseCode, Person, TraffickingSituation
+from himoya.interop import bulk
+from himoya.interop.ctdc_read import TEXT_COLUMNS, YEAR_COLUMN, LayoutError, batches
+from himoya.interop.models import ImportedRecord
+from himoya.interop.validation import RowError
+from himoya.vocab import ctdc as mapping
+
+# HTCDS lists that are case codes, and the code field each goes to.
+CODE_FIELDS = {
+    mapping.EXPLOITATION: CaseCode.Field.EXPLOITATION_TYPES,
+    mapping.CONTROL: CaseCode.Field.MEANS_OF_CONTROL,
+    mapping.INDUSTRY: CaseCode.Field.LABOUR_SECTORS,
+    mapping.SEX_TYPE: CaseCode.Field.SEXUAL_EXPLOITATION_TYPES,
+}
+FLAG_COLUMNS = [c for c in mapping.COLUMNS if c not in mapping.VALUE_COLUMNS] + [
+    c for c in mapping.CTDC_TO_HTCDS if c not in mapping.COLUMNS
+]
+FLAG_COLUMNS = [c for c in FLAG_COLUMNS if c not in TEXT_COLUMNS]
+VALUE_COLUMNS = [c for c in mapping.VALUE_COLUMNS if c != YEAR_COLUMN]
+# Value columns the case record has no field for: not imported.
+NOT_STORED = ("Datasource", "majorityStatusAtExploit", "majorityEntry")
+KNOWN = set(mapping.COLUMNS) | set(mapping.CTDC_TO_HTCDS)
+ROW_DIGITS = 7
+
+
+def _value_map(column: str, values: list[str]) -> dict[str, object]:
+    """Map distinct cells of a value column through the vocabulary's row helper."""
+    key = mapping.VALUE_COLUMNS[column][0]
+    return {v: mapping.from_ctdc({column: v}).values.get(key) for v in values}
+
+
+def _distinct(column: pa.ChunkedArray) -> list[str]:
+    return [v for v in pc.unique(column).to_pylist() if v is not None]
+
+
+def _rows_where(mask, offset: int) -> list[int]:
+    return [i + offset + 1 for i in pc.indices_nonzero(mask).to_pylist()]
+
+
+def validate(table: pa.Table, offset: int) -> tuple[list[RowError], pa.ChunkedArray, dict]:
+    """Return problems, a mask of valid rows and the mapped value columns of a batch."""
+    errors: list[RowError] = []
+    n = table.num_rows
+    bad = pa.chunked_array([pa.array([False] * n)])
+    for column in FLAG_COLUMNS:
+        values, junk = table[column], table[f"{column}__junk"]
+        wrong = pc.or_kleene(pc.is_valid(junk), pc.invert(pc.is_in(values, pa.array([0.0, 1.0]))))
+        wrong = pc.and_(wrong, pc.or_(pc.is_valid(junk), pc.is_valid(values)))
+        wrong = pc.fill_null(wrong, False)
+        if pc.any(wrong).as_py():
+            shown = pc.coalesce(junk, pc.cast(values, pa.string()))
+            for row in _rows_where(wrong, offset):
+                value = shown[row - offset - 1].as_py()
+                errors.append(RowError(row, column, "bad_flag", str(value)[:80]))
+            bad = pc.or_(bad, wrong)
+    year = table[YEAR_COLUMN]
+    year_junk = table[f"{YEAR_COLUMN}__junk"]
+    wrong = pc.or_(
+        pc.is_valid(year_junk),
+        pc.fill_null(
+            pc.or_(
+                pc.or_(pc.less(year, 1900.0), pc.greater(year, 2100.0)),
+                pc.not_equal(pc.floor(year), year),
+            ),
+            False,
+        ),
+    )
+    if pc.any(wrong).as_py():
+        shown = pc.coalesce(year_junk, pc.cast(year, pa.string()))
+        for row in _rows_where(wrong, offset):
+            errors.append(RowError(row, YEAR_COLUMN, "bad_year", shown[row - offset - 1].as_py()))
+        bad = pc.or_(bad, wrong)
+    mapped = {}
+    for column in VALUE_COLUMNS:
+        cells = table[column]
+        known = _value_map(column, _distinct(cells))
+        keys = pa.array(list(known), pa.string())
+        codes = pa.array([known[k] for k in known], pa.string())
+        index = pc.index_in(cells, keys)
+        mapped[column] = pc.take(codes, index) if len(keys) else pa.nulls(n, pa.string())
+        if mapping.VALUE_COLUMNS[column][1] is None:
+            continue
+        wrong = pc.and_(pc.is_valid(cells), pc.is_null(mapped[column]))
+        wrong = pc.and_(wrong, pc.invert(pc.is_in(cells, pa.array(["00", "000"]))))
+        if pc.any(wrong).as_py():
+            problem = "bad_country" if "ountr" in column or column == "citizenship" else None
+            for row in _rows_where(wrong, offset):
+                value = cells[row - offset - 1].as_py()[:80]
+                errors.append(
+                    RowError(
+                        row, column, problem or "not_in_list", value, "" if problem else column
+                    )
+                )
+            bad = pc.or_(bad, wrong)
+    return errors, pc.invert(bad), mapped
+
+
+def _text(array, n: int) -> pa.Array:
+    """Strings with null as "" (for NOT NULL text columns)."""
+    if array is None:
+        return pa.array([""] * n, pa.string())
+    return pc.fill_null(array, "")
+
+
+def _flag_set(table: pa.Table, column: str):
+    return pc.fill_null(pc.equal(table[column], 1.0), False)
+
+
+def _write(table, mapped, rows, organisation, digest, references):
+    """COPY one batch of valid, new rows (`rows`: 1-based row numbers) into the tables.
+
+    The persons and cases are CTDC's, not registered by the importing user: their
+    `created_by` and `registered_by` stay empty; the audit log names who imported them.
+    """
+    n = table.num_rows
+    person_ids = pa.array(bulk.allocate_ids(Person, n), pa.int64())
+    case_ids = pa.array(bulk.allocate_ids(Case, n), pa.int64())
+    org = pa.array([organisation.pk] * n, pa.int64())
+    sex = _text(mapped["gender"], n)
+    age = _text(pc.coalesce(mapped["ageBroad"], mapped["majorityStatus"]), n)
+    citizenship = _text(mapped["citizenship"], n)
+    country = _text(mapped["CountryOfExploitation"], n)
+    cross_border = pc.if_else(
+        pc.or_(pc.equal(country, ""), pc.equal(citizenship, "")),
+        pa.scalar(None, pa.bool_()),
+        pc.not_equal(country, citizenship),
+    )
+    year = table[YEAR_COLUMN]
+    today = timezone.localdate()
+    year_int = pc.cast(year, pa.int64())
+    registered_on = pc.if_else(
+        pc.is_valid(year),
+        pc.strptime(
+            pc.binary_join_element_wise(pc.cast(year_int, pa.string()), "01-01", "-"),
+            format="%Y-%m-%d",
+            unit="s",
+        ).cast(pa.date32()),
+        pa.scalar(today, pa.date32()),
+    )
+    # Zero-padded row numbers keep the keys in row order (and the key index in append order).
+    padded = pc.utf8_lpad(pc.cast(pa.array(rows, pa.int64()), pa.string()), ROW_DIGITS, "0")
+    keys = pc.binary_join_element_wise(pa.array([f"ctdc:{digest}"] * n), padded, ":")
+    bulk.copy_columns(
+        Person,
+        {
+            "id": person_ids,
+            "organisation_id": org,
+            "sex": sex,
+            "age_group": age,
+            "citizenship": citizenship,
+        },
+        n,
+    )
+    bulk.copy_columns(
+        Case,
+        {
+            "id": case_ids,
+            "person_id": person_ids,
+            "organisation_id": org,
+            "reference": pa.array(references, pa.string()),
+            "registered_on": registered_on,
+            "sex": sex,
+            "age_group": age,
+            "citizenship": citizenship,
+            "exploitation_country": country,
+            "is_cross_border": cross_border,
+            "source_key": keys,
+        },
+        n,
+    )
+    relation = pa.nulls(n, pa.string())
+    for flag in reversed(mapping.FLAGS):  # the first flag listed wins
+        if flag.list == mapping.RELATION:
+            relation = pc.if_else(_flag_set(table, flag.column), flag.code, relation)
+    bulk.copy_columns(
+        TraffickingSituation,
+        {
+            "case_id": case_ids,
+            "exploitation_country": country,
+            "recruiter_relationship": _text(relation, n),
+            "cross_border_derived": cross_border,
+        },
+        n,
+    )
+    code_parts = []
+    for flag in mapping.FLAGS:
+        if flag.list not in CODE_FIELDS or flag.column not in table.column_names:
+            continue
+        where = _flag_set(table, flag.column)
+        ids = pc.filter(case_ids, where)
+        if len(ids):
+            code_parts.append(
+                pa.table(
+                    {
+                        "case_id": ids,
+                        "field": pa.array([str(CODE_FIELDS[flag.list])] * len(ids)),
+                        "code": pa.array([flag.code] * len(ids)),
+                    }
+                )
+            )
+    if code_parts:
+        codes = pa.concat_tables(code_parts).group_by(["case_id", "field", "code"]).aggregate([])
+        # In the order of the (case, field, code) indexes: B-tree appends, not scattered inserts.
+        codes = codes.sort_by(
+            [("case_id", "ascending"), ("field", "ascending"), ("code", "ascending")]
+        )
+        bulk.copy_columns(
+            CaseCode,
+            {"case_id": codes["case_id"], "field": codes["field"], "code": codes["code"]},
+            codes.num_rows,
+        )
+    undated = pc.filter(case_ids, pc.is_null(year))
+    bulk.copy_columns(ImportedRecord, {"case_id": undated}, len(undated))
+
+
+def import_file(
+    path: Path, organisation, acting_user, result: dict, progress: Callable | None
+) -> None:
+    """Validate and write a CTDC file, batch by batch, filling `result` (see actions)."""
+    from himoya.interop.actions import FileLayoutError, _note, file_hash
+    from himoya.interop.ctdc_read import ignored_columns
+
+    digest = file_hash(path)
+    prefix = f"ctdc:{digest}:"
+    done_rows = {
+        int(k.rsplit(":", 1)[1])
+        for k in Case.objects.filter(
+            organisation=organisation, source_key__startswith=prefix
+        ).values_list("source_key", flat=True)
+    }
+    try:
+        result["ignored_columns"] = ignored_columns(path, KNOWN)
+        not_stored: list[str] = []
+        result["not_stored"] = not_stored
+        offset = 0
+        for table in batches(path, KNOWN):
+            n = table.num_rows
+            for column in NOT_STORED:
+                if column not in not_stored and pc.any(pc.is_valid(table[column])).as_py():
+                    not_stored.append(column)
+            errors, valid, mapped = validate(table, offset)
+            result["rows"] += n
+            if errors:
+                _note(result, errors)
+                result["invalid_rows"] += len({e.row for e in errors})
+            rows = pa.array(range(offset + 1, offset + n + 1), pa.int64())
+            fresh = pc.invert(pc.is_in(rows, pa.array(sorted(done_rows), pa.int64())))
+            keep = pc.and_(valid, fresh)
+            result["valid"] += pc.sum(pc.cast(valid, pa.int64())).as_py() or 0
+            result["already_imported"] += (
+                pc.sum(pc.cast(pc.and_(valid, pc.invert(fresh)), pa.int64())).as_py() or 0
+            )
+            count = pc.sum(pc.cast(keep, pa.int64())).as_py() or 0
+            result["new"] += count
+            writing = not result["dry_run"] and (
+                result["skip_invalid"] or not result["invalid_rows"]
+            )
+            if writing and count:
+                batch = table.filter(keep)
+                batch_mapped = {c: pc.filter(a, keep) for c, a in mapped.items()}
+                kept_rows = pc.filter(rows, keep).to_pylist()
+                years = batch[YEAR_COLUMN].to_pylist()
+                references = _references(organisation, years)
+                _write(batch, batch_mapped, kept_rows, organisation, digest, references)
+                result["created"] += count
+            offset += n
+            if progress:
+                progress(offset)
+    except LayoutError as exc:
+        raise FileLayoutError("ctdc") from exc
+
+
+def _references(organisation, years: list) -> list[str]:
+    """Reserve case references, one per row, in blocks per registration year."""
+    today = timezone.localdate().year
+    wanted: dict[int, int] = {}
+    for y in years:
+        year = int(y) if y is not None else today
+        wanted[year] = wanted.get(year, 0) + 1
+    blocks = {y: iter(next_reference(organisation, y, count)) for y, count in wanted.items()}
+    return [next(blocks[int(y) if y is not None else today]) for y in years]
+
+
+# --- export -------------------------------------------------------------------------
+
+
+def export_rows(cases, *, with_identity: bool = False):
+    """Yield one CTDC K-anon row (a dict in the file's column order) per case."""
+    del with_identity  # CTDC rows carry no identity
+    from himoya.interop.models import ImportedRecord as IR
+
+    cases = cases.order_by("id")
+    ids = list(cases.values_list("id", flat=True))
+    codes: dict[int, dict[str, set]] = {}
+    lists = {str(v): k for k, v in CODE_FIELDS.items()}
+    for start in range(0, len(ids), 20000):
+        chunk = ids[start : start + 20000]
+        for case_id, field, code in CaseCode.objects.filter(case_id__in=chunk).values_list(
+            "case_id", "field", "code"
+        ):
+            if field in lists:
+                codes.setdefault(case_id, {}).setdefault(lists[field], set()).add(code)
+        undated = set(IR.objects.filter(case_id__in=chunk).values_list("case_id", flat=True))
+        relations = dict(
+            TraffickingSituation.objects.filter(case_id__in=chunk).values_list(
+                "case_id", "recruiter_relationship"
+            )
+        )
+        cache: dict = {}
+        for case in cases.filter(id__in=chunk).values(
+            "id", "registered_on", "sex", "age_group", "citizenship", "exploitation_country"
+        ):
+            case_codes = codes.get(case["id"], {})
+            if relations.get(case["id"]):
+                case_codes = {**case_codes, mapping.RELATION: {relations[case["id"]]}}
+            year = None if case["id"] in undated else case["registered_on"].year
+            values = _values_of(case, year)
+            key = (
+                tuple(sorted((k, tuple(sorted(v))) for k, v in case_codes.items())),
+                tuple(sorted(values.items())),
+            )
+            if key not in cache:
+                cache[key] = mapping.to_ctdc(case_codes, values)
+            yield cache[key]
+
+
+def _values_of(case: dict, year) -> dict:
+    from himoya.vocab import registry
+
+    age = case["age_group"] or None
+    band, majority = None, None
+    if age:
+        entry = registry.get("age_group", age)
+        if entry is not None and entry.parent:
+            band, majority = age, entry.parent
+        else:
+            majority = age
+    return {
+        "year_of_registration": year,
+        "sex": case["sex"] or None,
+        "age_group": band,
+        "majority": majority,
+        "citizenship": case["citizenship"] or None,
+        "country_of_exploitation": case["exploitation_country"] or None,
+    }
+
+
+def write(rows, path: Path, kind: str) -> int:
+    """Write CTDC rows to CSV, XLSX or Feather; return how many."""
+    columns = mapping.COLUMNS
+    if kind == "feather":
+        import pyarrow.feather as feather
+
+        data = {c: [] for c in columns}
+        for row in rows:
+            for c in columns:
+                data[c].append(row[c])
+        text = set(TEXT_COLUMNS)
+        table = pa.table(
+            {c: pa.array(v, pa.string() if c in text else pa.float64()) for c, v in data.items()}
+        )
+        feather.write_feather(table, str(path))
+        return table.num_rows
+    from himoya.interop.tabular import write_csv, write_xlsx
+
+    count = 0
+
+    def lines():
+        nonlocal count
+        yield list(columns)
+        for row in rows:
+            count += 1
+            yield ["" if row[c] is None else row[c] for c in columns]
+
+    (write_xlsx if kind == "xlsx" else write_csv)(path, lines())
+    return count

@@ -1,0 +1,227 @@
+"""Turn HTCDS records into persons and cases (and back), writing them in bulk.
+
+What a case record has no place for yet (consent and referral fields, which belong to
+referrals) is not imported; the import result names those columns. Salutation, title,
+e-mail and home phone are kept, encrypted, as `field: value` lines of the person's notes,
+so that an export gives them back.
+"""
+
+import datetime
+import re
+
+from django.db import transaction
+
+from himoya.cases import codes
+from himoya.cases.actions import next_reference
+from himoya.cases.models import (
+    Case,
+    CaseCode,
+    CaseEvent,
+    Person,
+    PersonNameToken,
+    TraffickingSituation,
+    derive_cross_border,
+)
+from himoya.interop import bulk
+from himoya.vocab import registry
+
+MULTI = {
+    "vic_MethodOfRecruitment": CaseCode.Field.RECRUITMENT_METHODS,
+    "vic_MethodsOfControl": CaseCode.Field.MEANS_OF_CONTROL,
+    "vic_TypeOfExploitation": CaseCode.Field.EXPLOITATION_TYPES,
+    "vic_ForcedLabourIndustry": CaseCode.Field.LABOUR_SECTORS,
+    "vic_TypeOfSexExploitation": CaseCode.Field.SEXUAL_EXPLOITATION_TYPES,
+}
+NOTE_FIELDS = ("prs_Salutation", "prs_Title", "prs_Email", "prs_HomePhone")
+ADDRESS_FIELDS = (
+    "prs_MailingStreet",
+    "prs_MailingCity",
+    "prs_MailingState",
+    "prs_MailingPostalCode",
+    "prs_MailingCountry",
+)
+# HTCDS fields whose home is another part of Himoya (consent, referrals): not imported.
+NOT_STORED = (
+    "con_Consent",
+    "cas_ReferringOrganisation",
+    "cas_IncomingReferralDate",
+    "cas_ReferringPrimaryCaseWorker",
+    "cas_ReasonForIncomingReferral",
+    "cas_IncomingReferralDetails",
+    "cas_ReferredOrganisation",
+    "cas_ReferredPrimaryCaseWorker",
+    "cas_ReasonForOutgoingReferral",
+    "cas_OutgoingReferralDate",
+    "cas_OutgoingReferralDetails",
+)
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_NOTE_LINE = re.compile(r"^(prs_\w+): (.*)$")
+
+
+def sex_of_gender(gender: str) -> str:
+    """Return the `sex` code for an HTCDS prs_Gender code ("" when none is given)."""
+    return registry.sex_from_gender(gender) if gender else ""
+
+
+def gender_of_sex(sex: str) -> str:
+    return registry.gender_from_sex(sex) if sex else ""
+
+
+def _latin(text: str) -> bool:
+    return bool(_LATIN.search(text)) and not _CYRILLIC.search(text)
+
+
+def _age(born: datetime.date | None, on: datetime.date) -> int | None:
+    if born is None or born > on:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def build(record: dict, organisation, *, acting_user, registered_on, owners: dict):
+    """Return unsaved (person, case, situation, [codes]) for one HTCDS record."""
+    person = Person(organisation=organisation, created_by=acting_user)
+    for source, cyrillic, latin in (
+        ("prs_FirstName", "given_name", "given_name_latin"),
+        ("prs_SecondName", "family_name", "family_name_latin"),
+    ):
+        value = record.get(source) or ""
+        setattr(person, latin if _latin(value) else cyrillic, value)
+    person.date_of_birth = record.get("prs_Birthdate")
+    person.phone = record.get("prs_MobilePhone") or ""
+    person.address = ", ".join(record[f] for f in ADDRESS_FIELDS if record.get(f))
+    person.notes = "\n".join(f"{f}: {record[f]}" for f in NOTE_FIELDS if record.get(f))
+    person.sex = sex_of_gender(record.get("prs_Gender") or "")
+    person.citizenship = record.get("prs_Citizenship") or ""
+    person.age_at_identification = _age(person.date_of_birth, registered_on)
+    person.age_group = codes.age_group_for(person.age_at_identification)
+    case = Case(
+        person=person,
+        organisation=organisation,
+        registered_by=acting_user,
+        caseworker=owners.get(record.get("cas_CaseOwner") or ""),
+        registered_on=registered_on,
+        trafficking_status=record.get("vic_TraffickingStatus") or codes.PRESUMED,
+        status_decided_by=record.get("vic_TraffickingStatusDecisionMakingOrg") or "",
+        case_status=record.get("cas_Status") or "Active",
+        closure_reason=record.get("cas_ReasonForCaseClosure") or "",
+        sex=person.sex,
+        age_group=person.age_group,
+        citizenship=person.citizenship,
+    )
+    situation = TraffickingSituation(
+        recruitment_place=record.get("vic_LocationOfRecruitment") or "",
+        exploitation_place=record.get("vic_LocationOfExploitation") or "",
+        cross_border_derived=derive_cross_border("", person.citizenship),
+    )
+    case_codes = [
+        CaseCode(field=field, code=code)
+        for name, field in MULTI.items()
+        for code in record.get(name) or []
+    ]
+    return person, case, situation, case_codes
+
+
+def case_owners(organisation) -> dict:
+    """Map user names of the organisation's members to users (for cas_CaseOwner)."""
+    return {
+        m.user.username: m.user
+        for m in organisation.memberships.filter(is_active=True).select_related("user")
+    }
+
+
+@transaction.atomic
+def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_user):
+    """Write (source key, HTCDS record, registration date) items as new cases."""
+    if not items:
+        return 0
+    owners = case_owners(organisation)
+    built = [
+        (
+            key,
+            *build(record, organisation, acting_user=acting_user, registered_on=day, owners=owners),
+        )
+        for key, record, day in items
+    ]
+    person_ids = bulk.allocate_ids(Person, len(built))
+    case_ids = bulk.allocate_ids(Case, len(built))
+    by_year: dict[int, list] = {}
+    for _key, _p, case, _s, _c in built:
+        by_year.setdefault(case.registered_on.year, []).append(case)
+    for year, cases in by_year.items():
+        for case, ref in zip(cases, next_reference(organisation, year, len(cases)), strict=True):
+            case.reference = ref
+    persons = [b[1] for b in built]
+    for person, pid, (_k, _p, case, _s, _c), cid in zip(
+        persons, person_ids, built, case_ids, strict=True
+    ):
+        person.id = pid
+        case.id = cid
+    bulk.copy_objects(Person, persons)
+    tokens = [t for p in persons for t in p.build_name_tokens()]
+    cases, situations, all_codes = [], [], []
+    for key, person, case, _situation, _codes in built:
+        case.person = person
+        case.source_key = key
+        cases.append(case)
+    bulk.copy_objects(Case, cases)
+    for _key, _person, case, situation, case_codes in built:
+        situation.case = case
+        situations.append(situation)
+        for c in case_codes:
+            c.case = case
+            all_codes.append(c)
+    events = [
+        CaseEvent(
+            case=case,
+            kind="registered",
+            date=case.registered_on,
+            actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            organisation=organisation,
+        )
+        for case in cases
+    ]
+    bulk.copy_objects(TraffickingSituation, situations)
+    bulk.copy_objects(CaseEvent, events)
+    bulk.copy_objects(CaseCode, all_codes)
+    bulk.copy_objects(PersonNameToken, tokens)
+    return len(built)
+
+
+# --- back to HTCDS, for export --------------------------------------------------------
+
+
+def record_of(case, *, with_identity: bool) -> dict:
+    """Return the HTCDS record of a case (identity fields blank unless allowed)."""
+    person = case.person
+    codes_by_field: dict[str, list[str]] = {}
+    for c in case.codes.all():
+        codes_by_field.setdefault(c.field, []).append(c.code)
+    situation = getattr(case, "situation", None)
+    record = {
+        "prs_Gender": gender_of_sex(person.sex),
+        "prs_Citizenship": person.citizenship,
+        "vic_TraffickingStatus": case.trafficking_status,
+        "vic_TraffickingStatusDecisionMakingOrg": case.status_decided_by,
+        "vic_LocationOfRecruitment": situation.recruitment_place if situation else "",
+        "vic_LocationOfExploitation": situation.exploitation_place if situation else "",
+        "cas_Status": case.case_status,
+        "cas_ReasonForCaseClosure": case.closure_reason,
+        "cas_CaseOwner": case.caseworker.username if case.caseworker_id else "",
+    }
+    for name, field in MULTI.items():
+        order = registry.codes(CaseCode.LISTS[field])
+        record[name] = sorted(
+            codes_by_field.get(field, []), key=lambda c: order.index(c) if c in order else 999
+        )
+    if with_identity:
+        record["prs_FirstName"] = person.given_name or person.given_name_latin
+        record["prs_SecondName"] = person.family_name or person.family_name_latin
+        record["prs_Birthdate"] = person.date_of_birth
+        record["prs_MobilePhone"] = person.phone
+        record["prs_MailingStreet"] = person.address
+        for line in (person.notes or "").splitlines():
+            match = _NOTE_LINE.match(line)
+            if match and match.group(1) in NOTE_FIELDS:
+                record[match.group(1)] = match.group(2)
+    return record

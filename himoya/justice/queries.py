@@ -1,0 +1,195 @@
+"""Figures about proceedings for statistics, and the hearings calendar.
+
+Each figure takes an optional period (`start`, `end`, inclusive dates) and optional
+`organisation_ids` (investigating agencies); None means all. The date that places a
+record in the period is named in each docstring. Persons are counted once per figure,
+however many proceedings they appear in.
+"""
+
+import datetime
+import statistics
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from himoya.justice.models import (
+    Defendant,
+    Hearing,
+    LegalRepresentation,
+    Proceeding,
+    ProceedingArticle,
+    StageChange,
+    VictimParticipation,
+)
+
+
+def _period(field: str, start, end) -> Q:
+    q = Q()
+    if start:
+        q &= Q(**{f"{field}__gte": start})
+    if end:
+        q &= Q(**{f"{field}__lte": end})
+    return q
+
+
+def _proceedings(organisation_ids) -> Q:
+    return Q() if organisation_ids is None else Q(organisation_id__in=organisation_ids)
+
+
+def upcoming_hearings(user, limit: int = 20):
+    """Hearings and deadlines from today on, in the proceedings the user may see."""
+    from himoya.access.justice import proceedings_visible_to
+
+    return (
+        Hearing.objects.filter(
+            proceeding__in=proceedings_visible_to(user).values("pk"),
+            on__gte=timezone.localdate(),
+        )
+        .select_related("proceeding")
+        .order_by("on", "at", "id")[:limit]
+    )
+
+
+def proceedings_by_article_and_stage(start=None, end=None, organisation_ids=None) -> list[dict]:
+    """Criminal proceedings opened in the period, by article charged and current stage.
+
+    A proceeding charged under two articles counts once under each.
+    """
+    rows = (
+        ProceedingArticle.objects.filter(
+            Q(proceeding__kind="criminal")
+            & _period("proceeding__opened_on", start, end)
+            & Q(
+                **(
+                    {}
+                    if organisation_ids is None
+                    else {"proceeding__organisation_id__in": organisation_ids}
+                )
+            )
+        )
+        .values("article", "proceeding__stage")
+        .annotate(proceedings=Count("proceeding", distinct=True))
+        .order_by("article", "proceeding__stage")
+    )
+    return [
+        {"article": r["article"], "stage": r["proceeding__stage"], "proceedings": r["proceedings"]}
+        for r in rows
+    ]
+
+
+def _defendants(organisation_ids):
+    qs = Defendant.objects.filter(proceeding__kind="criminal")
+    if organisation_ids is not None:
+        qs = qs.filter(proceeding__organisation_id__in=organisation_ids)
+    return qs
+
+
+def persons_by_status(start=None, end=None, organisation_ids=None, by=("sex", "citizenship")):
+    """Persons suspected, prosecuted and convicted, by sex and citizenship.
+
+    Suspected: in a proceeding opened in the period. Prosecuted: indicted in the period.
+    Convicted: convicted by a decision dated in the period.
+    """
+    base = _defendants(organisation_ids)
+    indicted = StageChange.objects.filter(stage="prosecution").filter(_period("on", start, end))
+    selections = {
+        "suspected": base.filter(_period("proceeding__opened_on", start, end)),
+        "prosecuted": base.filter(
+            status__in=["accused", "convicted", "acquitted"],
+            proceeding__in=indicted.values("proceeding_id"),
+        ),
+        "convicted": base.filter(status="convicted").filter(
+            _period("proceeding__outcome_on", start, end)
+        ),
+    }
+    fields = [f"perpetrator__{f}" for f in by]
+    table: dict[tuple, dict] = {}
+    for status, qs in selections.items():
+        for row in qs.values(*fields).annotate(n=Count("perpetrator", distinct=True)):
+            key = tuple(row[f] for f in fields)
+            entry = table.setdefault(
+                key,
+                {
+                    **dict(zip(by, key, strict=True)),
+                    "suspected": 0,
+                    "prosecuted": 0,
+                    "convicted": 0,
+                },
+            )
+            entry[status] = row["n"]
+    return sorted(table.values(), key=lambda e: tuple(str(e[f]) for f in by))
+
+
+PRISON_BRACKETS = [(0, 60, "under5"), (60, 120, "from5to10"), (120, 10**6, "over10")]
+
+
+def sentences(start=None, end=None, organisation_ids=None) -> dict:
+    """Convicted persons by sentence type, and prison terms by length (decision in period)."""
+    convicted = (
+        _defendants(organisation_ids)
+        .filter(status="convicted")
+        .filter(_period("proceeding__outcome_on", start, end))
+    )
+    by_type = {"prison": 0, "suspended": 0, "fine": 0, "amnesty": 0}
+    by_length = {label: 0 for _lo, _hi, label in PRISON_BRACKETS}
+    for d in convicted:
+        for t in d.sentence_types():
+            by_type[t] += 1
+        if d.prison_months and not d.suspended:
+            for lo, hi, label in PRISON_BRACKETS:
+                if lo <= d.prison_months < hi:
+                    by_length[label] += 1
+    return {"convicted": len(convicted), "by_type": by_type, "prison_by_length": by_length}
+
+
+def compensation(start=None, end=None, organisation_ids=None) -> dict:
+    """Compensation ordered and paid, in somoni, for decisions dated in the period."""
+    qs = Proceeding.objects.filter(
+        _proceedings(organisation_ids) & _period("outcome_on", start, end),
+        compensation_ordered__isnull=False,
+    )
+    sums = qs.aggregate(
+        ordered=Sum("compensation_ordered"), paid=Sum("compensation_paid"), n=Count("id")
+    )
+    return {
+        "proceedings": sums["n"],
+        "ordered": sums["ordered"] or Decimal("0"),
+        "paid": sums["paid"] or Decimal("0"),
+    }
+
+
+def victims_with_representation(start=None, end=None, organisation_ids=None) -> dict:
+    """Victims (cases) taking part in proceedings since a date in the period, and how many
+    of them had a lawyer at any time in that proceeding."""
+    parts = VictimParticipation.objects.filter(_period("joined_on", start, end))
+    if organisation_ids is not None:
+        parts = parts.filter(proceeding__organisation_id__in=organisation_ids)
+    case_ids = set(parts.values_list("case_id", flat=True))
+    represented = set(
+        LegalRepresentation.objects.filter(
+            case_id__in=case_ids, proceeding__in=parts.values("proceeding_id")
+        ).values_list("case_id", flat=True)
+    )
+    return {"victims": len(case_ids), "represented": len(represented)}
+
+
+def median_days_identification_to_verdict(start=None, end=None, organisation_ids=None):
+    """Median days from a victim's identification to the first verdict in a proceeding
+    they take part in (verdicts dated in the period); None when there is none."""
+    verdicts = StageChange.objects.filter(stage="verdict").filter(_period("on", start, end))
+    if organisation_ids is not None:
+        verdicts = verdicts.filter(proceeding__organisation_id__in=organisation_ids)
+    first_verdict: dict[int, datetime.date] = {}
+    rows = VictimParticipation.objects.filter(
+        proceeding__in=verdicts.values("proceeding_id"), case__identified_on__isnull=False
+    ).values_list("case_id", "case__identified_on", "proceeding_id")
+    verdict_on = dict(verdicts.values_list("proceeding_id", "on"))
+    identified: dict[int, datetime.date] = {}
+    for case_id, identified_on, proceeding_id in rows:
+        identified[case_id] = identified_on
+        on = verdict_on[proceeding_id]
+        if case_id not in first_verdict or on < first_verdict[case_id]:
+            first_verdict[case_id] = on
+    days = [(first_verdict[c] - identified[c]).days for c in first_verdict]
+    return statistics.median(days) if days else None

@@ -1,0 +1,446 @@
+"""The one indicator engine: every figure on a page, in a report, an export or the API.
+
+An indicator is declared once (indicators.py): what it counts, from which facts, on which
+date. `compute()` counts it for a period and the same period a year earlier, broken down
+by any of the declared dimensions, inside the caller's scope, with small cells
+suppressed for viewers outside the owning organisation. On PostgreSQL all breakdowns of a
+request are counted in ONE scan with GROUPING SETS; other databases run one GROUP BY per
+breakdown over the same fact query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
+
+from himoya.stats.periods import Period
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to break a count down: a column of the facts, and how to label its values."""
+
+    key: str
+    label: object  # lazy translated text
+    column: str = ""  # fact column; empty for derived dimensions (month, year, sex_age)
+    codelist: str | None = None  # vocabulary list that labels the values
+    multi: str | None = None  # the CaseCode field when values come from a child table
+    labeller: Callable[[object], str] | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where facts come from: a model's rows, with the columns the engine may ask for.
+
+    `base(multi)` returns the queryset, joined (LEFT, via FilteredRelation) to the child
+    table of `multi` when a breakdown needs it. `columns` maps the engine's aliases to
+    field paths or expressions; every source has `d` (the date counted on), `unit_id`
+    (what is counted), `person_id` (whom it concerns) and `org_id` (the owner). Only the
+    columns a request needs are selected, so unused joins cost nothing.
+    `person_is_unit`: each unit is its own person (a screening, a call).
+    `unique_rows`: each row is a different unit (per child-table code).
+    """
+
+    key: str
+    base: Callable[[str | None], QuerySet]
+    columns: dict
+    dimensions: tuple[Dimension, ...]
+    person_is_unit: bool = False
+    unique_rows: bool = True
+
+    def dimension(self, key: str) -> Dimension:
+        for d in self.dimensions:
+            if d.key == key:
+                return d
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: object
+    unit: str  # "cases", "persons", "screenings", "referrals", "services", ...
+    source: Source
+    count: str = "unit_id"  # or "person_id": a person with two cases counts once
+    where: dict = field(default_factory=dict)  # extra filters on the fact queryset
+    data_source: object = ""  # where the figures come from, for report footers
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which organisations' records count, and whether small cells are hidden."""
+
+    org_ids: frozenset[int] | None  # None: every organisation
+    suppress_below: int = 0  # 0: show every number
+    label: str = ""
+
+
+@dataclass
+class Cell:
+    key: tuple
+    labels: tuple[str, ...]
+    current: int
+    previous: int
+    persons: int
+    suppressed: bool = False
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def percent(self) -> int | None:
+        """Change against a year earlier in whole percent (None when there was nothing)."""
+        if not self.previous:
+            return None
+        pct = Decimal(self.change * 100) / Decimal(self.previous)
+        return int(pct.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+    def shown(self, value: int, threshold: int) -> str:
+        """Return the number as displayed: '<5' when the cell is suppressed."""
+        if self.suppressed and 0 < value < threshold:
+            return f"<{threshold}"
+        return str(value)
+
+
+@dataclass
+class Table:
+    indicator: Indicator
+    period: Period
+    previous_period: Period
+    by: tuple[str, ...]
+    cells: list[Cell]
+    total: Cell
+    scope: Scope
+
+    @property
+    def empty(self) -> bool:
+        return self.total.current == 0 and self.total.previous == 0
+
+    @property
+    def threshold(self) -> int:
+        return self.scope.suppress_below
+
+
+def _month_expr(col: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({col}, 'YYYY-MM')"
+    return f"strftime('%%Y-%%m', {col})"
+
+
+def _year_expr(col: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({col}, 'YYYY')"
+    return f"strftime('%%Y', {col})"
+
+
+def _dim_expr(source: Source, key: str) -> str:
+    if key == "month":
+        return _month_expr("f.d")
+    if key == "year":
+        return _year_expr("f.d")
+    if key in ("sex_age", "majority"):
+        from himoya.stats.indicators import child_age_groups
+
+        child = "f.age_group IN (" + ", ".join(f"'{c}'" for c in child_age_groups()) + ")"
+        if key == "majority":
+            return f"CASE WHEN {child} THEN 'child' WHEN f.age_group <> '' THEN 'adult' END"
+        return (
+            f"CASE WHEN f.sex = 'male' AND {child} THEN 'boy' "
+            f"WHEN f.sex = 'female' AND {child} THEN 'girl' "
+            "WHEN f.sex = 'male' AND f.age_group <> '' THEN 'man' "
+            "WHEN f.sex = 'female' AND f.age_group <> '' THEN 'woman' "
+            "ELSE 'unknown' END"
+        )
+    dim = source.dimension(key)
+    return f"f.{dim.column or dim.key}"
+
+
+def _labels_for(source: Source, by: Sequence[str], key: tuple) -> tuple[str, ...]:
+    from himoya.stats import labels
+
+    return tuple(labels.label(source, dim, value) for dim, value in zip(by, key, strict=True))
+
+
+def compute_many(
+    indicator: Indicator,
+    period: Period,
+    scope: Scope,
+    breakdowns: Iterable[Sequence[str]],
+    filters: dict | None = None,
+    compare: bool = True,
+) -> dict[tuple[str, ...], Table]:
+    """Count an indicator for several breakdowns at once (one scan per child-table join).
+
+    With `compare=False` the year before is not counted (its figures read 0).
+    """
+    breakdowns = [tuple(b) for b in breakdowns]
+    groups: dict[str | None, list[tuple[str, ...]]] = {None: [()]}
+    for by in breakdowns:
+        multis = {indicator.source.dimension(k).multi for k in by} - {None}
+        if len(multis) > 1:
+            raise ValueError("one child-table dimension per breakdown")
+        bys = groups.setdefault(next(iter(multis), None), [])
+        if by not in bys:
+            bys.append(by)
+    cells: dict[tuple[str, ...], list[Cell]] = {}
+    prev = period.previous_year() if compare else None
+    with _fast_aggregates():
+        repeated = _repeated(indicator, period, prev, scope, filters or {})
+        for multi, bys in groups.items():
+            cells.update(
+                _compute_group(indicator, period, prev, scope, multi, bys, filters or {}, repeated)
+            )
+    total_cells = cells[()]
+    total = total_cells[0] if total_cells else Cell((), (), 0, 0, 0)
+    return {
+        by: Table(indicator, period, prev or period.previous_year(), by,
+                  cells[by] if by else [], total, scope)
+        for by in dict.fromkeys([*breakdowns])
+    }
+
+
+def compute(indicator, period, scope, by: Sequence[str] = (), filters=None, compare=True):
+    """Count one indicator for one breakdown; see compute_many."""
+    return compute_many(indicator, period, scope, [tuple(by)], filters, compare)[tuple(by)]
+
+
+DERIVED = {"month": ("d",), "year": ("d",), "sex_age": ("sex", "age_group"),
+           "majority": ("age_group",)}
+
+
+def _needed_columns(source: Source, dims, count: str, multi: str | None) -> list[str]:
+    cols = ["d", "unit_id", "person_id"]
+    for k in dims:
+        if k in DERIVED:
+            cols += DERIVED[k]
+        else:
+            dim = source.dimension(k)
+            cols.append(dim.column or dim.key)
+    return list(dict.fromkeys(cols))
+
+
+def _window(path: str, period, prev) -> Q:
+    q = Q(**{f"{path}__range": (period.start, period.end)})
+    if prev is not None:
+        q |= Q(**{f"{path}__range": (prev.start, prev.end)})
+    return q
+
+
+def fact_queryset(indicator, scope, multi, filters, period, prev, columns):
+    """Return the fact rows of the period (and the year before, if given), inside the scope."""
+    source = indicator.source
+    date_path = source.columns["d"]
+    qs = source.base(multi).filter(**indicator.where)
+    if filters:
+        qs = qs.filter(**filters)
+    if scope.org_ids is not None:
+        qs = qs.filter(**{f"{source.columns['org_id']}__in": sorted(scope.org_ids)})
+    if isinstance(date_path, str):
+        qs = qs.filter(_window(date_path, period, prev))
+    positional, named = [], {}
+    for alias in columns:
+        spec = source.columns[alias]
+        if spec == alias:
+            positional.append(alias)
+        else:
+            named[alias] = F(spec) if isinstance(spec, str) else spec
+    qs = qs.values(*positional, **named)
+    if not isinstance(date_path, str):  # an expression: filter on its alias
+        qs = qs.filter(_window("d", period, prev))
+    return qs
+
+
+_shared: ContextVar[dict | None] = ContextVar("himoya_stats_shared", default=None)
+
+
+@contextmanager
+def shared_scans():
+    """Let every indicator counted inside share the look-ups that do not depend on it."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
+    """Find the units and persons that have more than one fact row at all.
+
+    Only their rows can be counted twice in a cell; usually there are few, often none,
+    so the exact distinct count costs one grouped index scan instead of a DISTINCT per
+    cell. The look-up ignores the period, the scope and the indicator's filters (a
+    superset is still exact), so every figure of a page over the same facts shares it.
+    """
+    cache = _shared.get()
+    key = indicator.source.key
+    if cache is not None and key in cache:
+        return cache[key]
+    found = _find_repeated(indicator.source)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _find_repeated(source: Source) -> dict[str, list]:
+    found = {}
+    wanted = []
+    if not source.unique_rows:
+        wanted.append("unit_id")
+    if not source.person_is_unit:
+        wanted.append("person_id")
+    for column in wanted:
+        qs = source.base(None).values(**{"_who": F(source.columns[column])})
+        if column == "person_id" and not source.unique_rows:
+            qs = qs.annotate(_n=Count(source.columns["unit_id"], distinct=True))
+        else:
+            qs = qs.annotate(_n=Count("pk"))
+        found[column] = list(qs.filter(_n__gt=1).order_by().values_list("_who", flat=True))
+    return found
+
+
+@contextmanager
+def _fast_aggregates():
+    """On PostgreSQL: enough memory to hash the groups, and no JIT start-up cost."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute("SET LOCAL jit = off")
+        yield
+
+
+def _run_grouped(sql_body, params, bys, all_dims, exprs, measures, measure_params):
+    """Run `SELECT dims, measures FROM … GROUP BY` for every breakdown; yield (by, key, values)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and all_dims:
+            width = len(all_dims)
+            select_dims = ", ".join(f"{exprs[k]} AS dim_{i}" for i, k in enumerate(all_dims))
+            grouping = ", ".join(exprs[k] for k in all_dims)
+            sets = ", ".join("(" + ", ".join(exprs[k] for k in by) + ")" for by in bys)
+            sql = (
+                f"SELECT {select_dims}, GROUPING({grouping}) AS g, "
+                f"{', '.join(measures)} {sql_body} GROUP BY GROUPING SETS ({sets})"
+            )
+            cur.execute(sql, [*measure_params, *params])
+            for row in cur.fetchall():
+                g = row[width]
+                present = {
+                    all_dims[i] for i in range(width) if not (g >> (width - 1 - i)) & 1
+                }
+                values = {all_dims[i]: row[i] for i in range(width)}
+                for by in bys:
+                    if set(by) == present and len(by) == len(present):
+                        yield by, tuple(values[k] for k in by), row[width + 1 :]
+                        break
+        else:
+            for by in bys:
+                dims_sql = ", ".join(exprs[k] for k in by)
+                sql = (
+                    f"SELECT {dims_sql + ', ' if by else ''}{', '.join(measures)} {sql_body}"
+                    + (f" GROUP BY {dims_sql}" if by else "")
+                )
+                cur.execute(sql, [*measure_params, *params])
+                for row in cur.fetchall():
+                    yield by, tuple(row[: len(by)]), row[len(by) :]
+
+
+def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated) -> dict:
+    source = indicator.source
+    all_dims: list[str] = list(dict.fromkeys(k for by in bys for k in by))
+    columns = _needed_columns(source, all_dims, indicator.count, multi)
+    qs = fact_queryset(indicator, scope, multi, filters, period, prev, columns)
+    fact_sql, fact_params = qs.query.sql_with_params()
+    exprs = {k: _dim_expr(source, k) for k in all_dims}
+    cur_cond, prev_cond = "f.d BETWEEN %s AND %s", "f.d BETWEEN %s AND %s"
+    before = prev or period.previous_year()
+    windows = [period.start, period.end, before.start, before.end]
+    # 1. Rows per cell: with unique rows, the number of units.
+    rows_measures = [
+        f"COUNT(CASE WHEN {cur_cond} THEN 1 END)",
+        f"COUNT(CASE WHEN {prev_cond} THEN 1 END)",
+    ]
+    counts: dict = {by: {} for by in bys}
+    for by, key, (c, p) in _run_grouped(
+        f"FROM ({fact_sql}) f", fact_params, bys, all_dims, exprs, rows_measures, windows
+    ):
+        counts[by][key] = {"rows": (c, p)}
+    # 2. Corrections where one unit or person has several rows in a cell: only the rows
+    #    of units/persons that occur more than once in the window are looked at.
+    for column, ids in repeated.items():
+        if not ids:
+            continue
+        measures = [
+            f"COUNT(CASE WHEN {cur_cond} THEN 1 END) - "
+            f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN f.{column} END)",
+            f"COUNT(CASE WHEN {prev_cond} THEN 1 END) - "
+            f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN f.{column} END)",
+        ]
+        if connection.vendor == "postgresql":
+            body, extra = f"FROM ({fact_sql}) f WHERE f.{column} = ANY(%s)", [list(ids)]
+        else:
+            marks = ", ".join(["%s"] * len(ids))
+            body, extra = f"FROM ({fact_sql}) f WHERE f.{column} IN ({marks})", list(ids)
+        for by, key, (c, p) in _run_grouped(
+            body, [*fact_params, *extra], bys, all_dims, exprs, measures,
+            [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
+        ):
+            counts[by].setdefault(key, {"rows": (0, 0)})[column] = (c, p)
+    tables = {}
+    threshold = scope.suppress_below
+    for by in bys:
+        cells = []
+        for key, found in counts[by].items():
+            rows_c, rows_p = found["rows"]
+            units = _minus((rows_c, rows_p), found.get("unit_id"))
+            persons = units if source.person_is_unit else _minus((rows_c, rows_p),
+                                                                  found.get("person_id"))
+            current, previous = persons if indicator.count == "person_id" else units
+            if not current and not previous:
+                continue
+            cells.append(Cell(
+                key=key,
+                labels=_labels_for(source, by, key) if by else (),
+                current=current,
+                previous=previous,
+                persons=persons[0],
+                suppressed=bool(threshold) and 0 < persons[0] < threshold,
+            ))
+        if by:
+            cells.sort(key=lambda c: (-c.current, -c.previous, [str(x) for x in c.labels]))
+            if by[0] in ("month", "year"):
+                cells.sort(key=lambda c: tuple("" if v is None else str(v) for v in c.key))
+        tables[by] = cells
+    return tables
+
+
+def _minus(rows: tuple[int, int], correction) -> tuple[int, int]:
+    if not correction:
+        return rows
+    return rows[0] - correction[0], rows[1] - correction[1]
+
+
+def scope_for(user, organisation=None) -> Scope:
+    """Decide whose records a user's figures cover, and whether small cells are hidden."""
+    from himoya.access import policy, roles
+
+    threshold = settings.HIMOYA_SMALL_CELL
+    own = policy.org_ids_with(user, roles.VIEW_STATS_ORG)
+    if organisation is not None:
+        org_id = getattr(organisation, "pk", organisation)
+        if org_id in own:
+            return Scope(frozenset({org_id}), 0)
+        if policy.has_perm(user, roles.VIEW_STATS_NATIONAL):
+            return Scope(frozenset({org_id}), threshold)
+        return Scope(frozenset(), 0)
+    if policy.has_perm(user, roles.VIEW_STATS_NATIONAL):
+        return Scope(None, threshold)
+    return Scope(frozenset(own), 0)

@@ -1,0 +1,228 @@
+"""Every indicator Himoya reports, declared once.
+
+An indicator names what it counts (its unit), the facts it counts from and the date it
+counts on. Dashboards, report tables, exports and the JSON endpoint all read from here.
+"""
+
+from django.db.models import FilteredRelation, Q
+from django.utils.translation import gettext_lazy as _
+
+from himoya.stats.engine import Dimension, Indicator, Source
+from himoya.stats.labels import organisation_name
+from himoya.vocab import registry
+
+# --- cases ---------------------------------------------------------------------------
+
+CASE_DIMENSIONS = (
+    Dimension("sex", _("Sex"), "sex", "sex"),
+    Dimension("age_group", _("Age group"), "age_group", "age_group"),
+    Dimension("sex_age", _("Men, women, boys, girls"), "", "sex_age"),
+    Dimension("majority", _("Adults and children"), "", "age_group"),
+    Dimension("citizenship", _("Citizenship"), "citizenship", "country"),
+    Dimension(
+        "exploitation_type",
+        _("Form of exploitation"),
+        "code",
+        "vic_TypeOfExploitation",
+        multi="exploitation_types",
+    ),
+    Dimension(
+        "labour_sector",
+        _("Labour sector"),
+        "code",
+        "vic_ForcedLabourIndustry",
+        multi="labour_sectors",
+    ),
+    Dimension(
+        "means_of_control",
+        _("Means of control"),
+        "code",
+        "vic_MethodsOfControl",
+        multi="means_of_control",
+    ),
+    Dimension(
+        "exploitation_country", _("Country of exploitation"), "exploitation_country", "country"
+    ),
+    Dimension("cross_border", _("Internal or cross-border"), "cross_border"),
+    Dimension("region_of_origin", _("Region of origin"), "region_of_origin", "tj_region"),
+    Dimension("district_of_origin", _("District of origin"), "district_of_origin", "tj_district"),
+    Dimension("organisation", _("Registering organisation"), "org_id", labeller=organisation_name),
+    Dimension(
+        "trafficking_status", _("Trafficking status"), "trafficking_status", "vic_TraffickingStatus"
+    ),
+    Dimension("case_status", _("Case status"), "case_status", "cas_Status"),
+    Dimension("month", _("Month")),
+    Dimension("year", _("Year")),
+)
+
+
+def child_age_groups() -> list[str]:
+    """Age-group codes that mean a child (under 18)."""
+    codes = ["child"]
+    if "age_group" in registry.names():
+        codes += [c.code for c in registry.children("age_group", "child")]
+    return codes
+
+
+def _has_undated_imports() -> bool:
+    from himoya.interop.models import ImportedRecord
+
+    return ImportedRecord.objects.exists()
+
+
+def case_base(date_field: str):
+    def base(multi: str | None):
+        from himoya.cases.models import Case
+
+        qs = Case.objects.filter(**{f"{date_field}__isnull": False})
+        if date_field == "registered_on" and _has_undated_imports():
+            # Imported rows whose source gave no registration year carry the import day
+            # as their date; they must not count as registered that day.
+            qs = qs.filter(imported_from__isnull=True)
+        if multi:
+            qs = qs.annotate(picked=FilteredRelation("codes", condition=Q(codes__field=multi)))
+        return qs
+
+    return base
+
+
+def case_columns(date_field: str) -> dict:
+    return {
+        "d": date_field,
+        "unit_id": "pk",
+        "person_id": "person_id",
+        "org_id": "organisation_id",
+        "sex": "sex",
+        "age_group": "age_group",
+        "citizenship": "citizenship",
+        "exploitation_country": "exploitation_country",
+        "cross_border": "is_cross_border",
+        "region_of_origin": "region_of_origin",
+        "district_of_origin": "person__district_of_origin",
+        "trafficking_status": "trafficking_status",
+        "case_status": "case_status",
+        "code": "picked__code",
+    }
+
+
+CASES_REGISTERED = Source(
+    "cases_registered", case_base("registered_on"), case_columns("registered_on"), CASE_DIMENSIONS
+)
+STATUS_DECIDED = Source(
+    "status_decided",
+    case_base("status_decided_on"),
+    case_columns("status_decided_on"),
+    CASE_DIMENSIONS,
+)
+
+IDENTIFIED = "ActualVictimOfTrafficking"
+NOT_A_VICTIM = "NotAVictimOfTrafficking"
+
+REGISTRY_SOURCE = _("Case records of the national referral mechanism (Himoya)")
+
+INDICATORS = {
+    i.key: i
+    for i in [
+        Indicator(
+            "cases", _("Cases registered"), "cases", CASES_REGISTERED, data_source=REGISTRY_SOURCE
+        ),
+        Indicator(
+            "persons",
+            _("Persons registered as presumed or identified victims"),
+            "persons",
+            CASES_REGISTERED,
+            count="person_id",
+            where={"trafficking_status__in": ["PossibleVictimOfTrafficking", IDENTIFIED]},
+            data_source=REGISTRY_SOURCE,
+        ),
+        Indicator(
+            "victims_identified",
+            _("Victims identified (status granted)"),
+            "persons",
+            STATUS_DECIDED,
+            count="person_id",
+            where={"trafficking_status": IDENTIFIED},
+            data_source=REGISTRY_SOURCE,
+        ),
+    ]
+}
+
+UNITS = {
+    "cases": _("cases"),
+    "persons": _("persons (a person with several cases counts once)"),
+    "screenings": _("screenings"),
+    "referrals": _("referrals"),
+    "services": _("services delivered"),
+    "proceedings": _("proceedings"),
+    "perpetrators": _("persons (suspects, accused, convicted)"),
+    "contacts": _("hotline contacts"),
+    "contacts_prevention": _("prevention contacts with persons at risk"),
+}
+
+
+def register(indicator: Indicator) -> Indicator:
+    """Add an indicator declared by another app (screening, referrals, justice …)."""
+    INDICATORS[indicator.key] = indicator
+    return indicator
+
+
+def _register_other_stages() -> None:
+    from himoya.stats import sources as s
+
+    screening = _("Screenings recorded in Himoya")
+    assistance = _("Referral and assistance records in Himoya")
+    justice = _("Proceedings recorded in Himoya")
+    hotline = _("Hotline log in Himoya")
+    for indicator in [
+        Indicator("screenings", _("Screenings"), "screenings", s.SCREENINGS, data_source=screening),
+        Indicator(
+            "presumed_by_screening",
+            _("Presumed victims found by screening"),
+            "screenings",
+            s.SCREENINGS,
+            where={"decision": "presumed_victim"},
+            data_source=screening,
+        ),
+        Indicator(
+            "prevented",
+            _("Prevented cases"),
+            "contacts_prevention",
+            s.PREVENTED,
+            data_source=screening,
+        ),
+        Indicator("contacts", _("Hotline contacts"), "contacts", s.CONTACTS, data_source=hotline),
+        Indicator(
+            "referrals", _("Referrals sent"), "referrals", s.REFERRALS, data_source=assistance
+        ),
+        Indicator(
+            "persons_referred",
+            _("Persons referred to assistance"),
+            "persons",
+            s.REFERRALS,
+            count="person_id",
+            data_source=assistance,
+        ),
+        Indicator(
+            "services", _("Services delivered"), "services", s.SERVICES, data_source=assistance
+        ),
+        Indicator(
+            "proceedings",
+            _("Proceedings opened"),
+            "proceedings",
+            s.PROCEEDINGS,
+            data_source=justice,
+        ),
+        Indicator(
+            "suspects", _("Persons suspected"), "perpetrators", s.SUSPECTS, data_source=justice
+        ),
+        Indicator(
+            "prosecuted", _("Persons prosecuted"), "perpetrators", s.PROSECUTED, data_source=justice
+        ),
+        Indicator(
+            "convicted", _("Persons convicted"), "perpetrators", s.CONVICTED, data_source=justice
+        ),
+    ]:
+        register(indicator)
+
+
+_register_other_stages()

@@ -1,0 +1,159 @@
+from datetime import date
+
+import pytest
+
+from himoya.access.roles import Role
+from himoya.stats import engine, periods
+from himoya.stats.indicators import INDICATORS
+from himoya.stats.tests.factories import register
+
+NATIONAL = engine.Scope(None, 0)
+
+
+@pytest.fixture
+def caseworker(org, make_user):
+    return make_user(org, Role.CASEWORKER)
+
+
+@pytest.mark.django_db
+def test_january_to_september_states_41_and_21_more_than_a_year_before(org, caseworker):
+    for i in range(20):
+        register(org, caseworker, on=date(2025, 1 + i % 9, 3))
+    for i in range(41):
+        register(org, caseworker, on=date(2026, 1 + i % 9, 5))
+    register(org, caseworker, on=date(2026, 10, 1))  # after September: not counted
+    register(org, caseworker, on=date(2024, 12, 31))  # before: not counted
+
+    table = engine.compute(INDICATORS["cases"], periods.january_to(2026, 9), NATIONAL)
+
+    assert (table.total.current, table.total.previous) == (41, 20)
+    assert table.total.change == 21
+    assert table.total.percent == 105
+
+
+@pytest.mark.django_db
+def test_a_person_with_two_cases_counts_once_as_a_person(org, caseworker):
+    first = register(org, caseworker, on=date(2026, 2, 1))
+    register(org, caseworker, on=date(2026, 3, 1), person=first.person)
+    register(org, caseworker, on=date(2026, 3, 2))
+    year = periods.year(2026)
+
+    assert engine.compute(INDICATORS["cases"], year, NATIONAL).total.current == 3
+    assert engine.compute(INDICATORS["persons"], year, NATIONAL).total.current == 2
+    by_sex = engine.compute(INDICATORS["persons"], year, NATIONAL, ("sex",))
+    assert [(c.key, c.current) for c in by_sex.cells] == [(("male",), 2)]
+    by_type = engine.compute(INDICATORS["persons"], year, NATIONAL, ("exploitation_type",))
+    assert [(c.key, c.current) for c in by_type.cells] == [(("ForcedLabour",), 2)]
+    by_month = engine.compute(INDICATORS["persons"], year, NATIONAL, ("month",))
+    assert [(c.key, c.current) for c in by_month.cells] == [(("2026-02",), 1), (("2026-03",), 2)]
+
+
+@pytest.mark.django_db
+def test_breakdowns_counted_together_equal_breakdowns_counted_alone(org, caseworker):
+    register(
+        org,
+        caseworker,
+        on=date(2026, 1, 9),
+        sex="female",
+        age=15,
+        country="AE",
+        exploitation=("SexualExploitation",),
+    )
+    register(
+        org,
+        caseworker,
+        on=date(2026, 2, 9),
+        sex="male",
+        age=35,
+        country="RU",
+        exploitation=("ForcedLabour", "Servitude"),
+    )
+    register(
+        org,
+        caseworker,
+        on=date(2026, 2, 19),
+        sex="male",
+        age=40,
+        country="TJ",
+        exploitation=("ForcedLabour",),
+    )
+    year = periods.year(2026)
+    wanted = [
+        ("sex",),
+        ("sex_age",),
+        ("month",),
+        ("exploitation_type", "sex"),
+        ("cross_border",),
+        ("exploitation_country",),
+    ]
+
+    together = engine.compute_many(INDICATORS["cases"], year, NATIONAL, wanted)
+
+    for by in wanted:
+        alone = engine.compute(INDICATORS["cases"], year, NATIONAL, by)
+        assert [(c.key, c.current) for c in together[by].cells] == [
+            (c.key, c.current) for c in alone.cells
+        ]
+    sex_age = {c.key[0]: c.current for c in together[("sex_age",)].cells}
+    assert sex_age == {"girl": 1, "man": 2}
+    forms = {c.key: c.current for c in together[("exploitation_type", "sex")].cells}
+    assert forms == {
+        ("ForcedLabour", "male"): 2,
+        ("Servitude", "male"): 1,
+        ("SexualExploitation", "female"): 1,
+    }
+    crossing = {c.key[0]: c.current for c in together[("cross_border",)].cells}
+    assert crossing == {True: 2, False: 1}
+
+
+@pytest.mark.django_db
+def test_small_cells_are_hidden_outside_the_owning_organisation(
+    org, caseworker, make_org, make_user
+):
+    for _ in range(3):
+        register(org, caseworker, on=date(2026, 4, 1), sex="female")
+    for _ in range(6):
+        register(org, caseworker, on=date(2026, 4, 1), sex="male")
+    commission = make_org("commission", is_national=True)
+    coordinator = make_user(commission, Role.NATIONAL_COORDINATOR)
+
+    national = engine.compute(
+        INDICATORS["cases"], periods.year(2026), engine.scope_for(coordinator), ("sex",)
+    )
+    own = engine.compute(
+        INDICATORS["cases"], periods.year(2026), engine.scope_for(caseworker), ("sex",)
+    )
+
+    shown = {c.key[0]: c.shown(c.current, national.threshold) for c in national.cells}
+    assert shown == {"female": "<5", "male": "6"}
+    assert {c.key[0]: c.shown(c.current, own.threshold) for c in own.cells} == {
+        "female": "3",
+        "male": "6",
+    }
+
+
+@pytest.mark.django_db
+def test_an_organisation_sees_only_its_own_figures(org, other_org, caseworker, make_user):
+    register(org, caseworker, on=date(2026, 5, 1))
+    other = make_user(other_org, Role.CASEWORKER)
+    register(other_org, other, on=date(2026, 5, 1))
+    register(other_org, other, on=date(2026, 5, 2))
+
+    table = engine.compute(INDICATORS["cases"], periods.year(2026), engine.scope_for(other))
+
+    assert table.total.current == 2
+
+
+@pytest.mark.django_db
+def test_no_records_is_not_shown_as_zero(org):
+    table = engine.compute(INDICATORS["cases"], periods.year(2020), NATIONAL)
+    assert table.empty
+
+
+@pytest.mark.django_db
+def test_every_indicator_counts_on_an_empty_database_without_error():
+    year = periods.year(2026)
+    for indicator in INDICATORS.values():
+        dims = [d.key for d in indicator.source.dimensions]
+        tables = engine.compute_many(indicator, year, NATIONAL, [(), *[(d,) for d in dims]])
+        assert all(t.empty for t in tables.values()), indicator.key
