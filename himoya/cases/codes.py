@@ -85,13 +85,14 @@ def age_bands() -> list[tuple[str, int, int]]:
 
 
 def age_group_for(age: int | None) -> str:
-    """Return the age-group code of an age in years ("" when unknown)."""
+    """Return the age-group code of an age in years ("unknown" when not known)."""
+    unknown = "unknown" if is_valid(AGE_GROUP, "unknown") else ""
     if age is None:
-        return ""
+        return unknown
     for code, low, high in age_bands():
-        if low <= age <= high:
+        if code != "unknown" and low <= age <= high:
             return code
-    return ""
+    return unknown
 
 
 def age_group_members(code: str) -> list[str]:
