@@ -68,7 +68,12 @@ def age_bands() -> list[tuple[str, int, int]]:
     """Return (code, youngest, oldest) for each age band of the `age_group` list."""
     if has_list(AGE_GROUP):
         bands = []
-        for entry in registry.codelist(AGE_GROUP):
+        entries = registry.codelist(AGE_GROUP)
+        # Broad groups (child, adult) are parents of the fine bands; cases store fine bands.
+        parents = {e.parent for e in entries if e.parent}
+        for entry in entries:
+            if entry.code in parents:
+                continue
             low, high = entry.extra.get("min"), entry.extra.get("max")
             if low is not None:
                 bands.append((entry.code, int(low), int(high if high is not None else 200)))
@@ -80,20 +85,23 @@ def age_bands() -> list[tuple[str, int, int]]:
 
 
 def age_group_for(age: int | None) -> str:
-    """Return the age-group code of an age in years ("" when unknown)."""
+    """Return the age-group code of an age in years ("unknown" when not known)."""
+    unknown = "unknown" if is_valid(AGE_GROUP, "unknown") else ""
     if age is None:
-        return ""
+        return unknown
     for code, low, high in age_bands():
-        if low <= age <= high:
+        if code != "unknown" and low <= age <= high:
             return code
-    return ""
+    return unknown
 
 
-def is_minor_band(code: str) -> bool:
-    for band_code, _low, high in age_bands():
-        if band_code == code:
-            return high < 18
-    return False
+def age_group_members(code: str) -> list[str]:
+    """Return the stored band codes a chosen age group covers (a broad group's bands)."""
+    if has_list(AGE_GROUP):
+        children = [e.code for e in registry.codelist(AGE_GROUP) if e.parent == code]
+        if children:
+            return children
+    return [code]
 
 
 def event_label(kind: str) -> str:

@@ -39,9 +39,10 @@ def filter_cases(cases: QuerySet, f: dict) -> QuerySet:
         cases = cases.filter(registered_on__gte=f["registered_from"])
     if f.get("registered_to"):
         cases = cases.filter(registered_on__lte=f["registered_to"])
+    if f.get("age_group"):
+        cases = cases.filter(age_group__in=codes.age_group_members(f["age_group"]))
     for name, column in (
         ("sex", "sex"),
-        ("age_group", "age_group"),
         ("country", "exploitation_country"),
         ("region", "region_of_origin"),
     ):

@@ -200,3 +200,15 @@ def test_exploitation_codes_follow_case_codes(org, caseworker):
     CaseCode.objects.filter(case=case).delete()
     sync_exploitation_codes()
     assert Case.objects.get(pk=case.pk).exploitation_codes == ""
+
+
+@pytest.mark.django_db
+def test_sync_case_codes_command_heals_rows_written_without_the_copy(org, caseworker):
+    from django.core.management import call_command
+
+    from himoya.cases.models import Case
+
+    case = register_case(org, caseworker, multi={"exploitation_types": ["Servitude"]})
+    Case.objects.filter(pk=case.pk).update(exploitation_codes="")
+    call_command("sync-case-codes")
+    assert Case.objects.get(pk=case.pk).exploitation_codes == "|Servitude|"

@@ -125,3 +125,17 @@ class TestCaseList:
         assert len(response.context["cases"]) == 6
         label = registry.label("vic_TypeOfExploitation", "ForcedLabour", "tg")
         assert response.content.decode().count(label) == 6 + 1  # six rows and the filter
+
+
+@pytest.mark.django_db
+def test_age_group_filter_takes_a_band_or_a_broad_group(client, login, org, make_user):
+    user = make_user(org, Role.CASEWORKER)
+    girl = register_case(
+        org, user, person={"given_name": "Малика", "sex": "female", "age_at_identification": 15}
+    )
+    register_case(org, user)  # a man of 27
+    login(user)
+    assert girl.age_group == "9-17"
+    assert refs(client.get(URL, {"age_group": "9-17"})) == {girl.reference}
+    assert refs(client.get(URL, {"age_group": "child"})) == {girl.reference}
+    assert len(refs(client.get(URL, {"age_group": "adult"}))) == 1
