@@ -173,6 +173,7 @@ def _write(table, mapped, rows, organisation, digest, references):
     bulk.copy_columns(
         Case,
         {
+            "exploitation_codes": _exploitation_codes(table, n),
             "id": case_ids,
             "person_id": person_ids,
             "organisation_id": org,
@@ -230,6 +231,22 @@ def _write(table, mapped, rows, organisation, digest, references):
         )
     undated = pc.filter(case_ids, pc.is_null(year))
     bulk.copy_columns(ImportedRecord, {"case_id": undated}, len(undated))
+
+
+def _exploitation_codes(table: pa.Table, n: int) -> pa.Array:
+    """Case.exploitation_codes (`|code|code|`, sorted) for every row, column-wise."""
+    by_code: dict[str, list] = {}
+    for flag in mapping.FLAGS:
+        if flag.list == mapping.EXPLOITATION and flag.column in table.column_names:
+            by_code.setdefault(flag.code, []).append(_flag_set(table, flag.column))
+    text = pa.array([""] * n, pa.string())
+    for code in sorted(by_code):
+        hit = by_code[code][0]
+        for other in by_code[code][1:]:
+            hit = pc.or_(hit, other)
+        piece = pc.if_else(pc.fill_null(hit, False), f"{code}|", "")
+        text = pc.binary_join_element_wise(text, piece, "")
+    return pc.if_else(pc.equal(text, ""), "", pc.binary_join_element_wise("|", text, ""))
 
 
 def import_file(

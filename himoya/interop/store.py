@@ -21,6 +21,7 @@ from himoya.cases.models import (
     PersonNameToken,
     TraffickingSituation,
     derive_cross_border,
+    exploitation_codes_text,
 )
 from himoya.interop import bulk
 from himoya.vocab import registry
@@ -160,9 +161,12 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_u
     bulk.copy_objects(Person, persons)
     tokens = [t for p in persons for t in p.build_name_tokens()]
     cases, situations, all_codes = [], [], []
-    for key, person, case, _situation, _codes in built:
+    for key, person, case, _situation, codes_ in built:
         case.person = person
         case.source_key = key
+        case.exploitation_codes = exploitation_codes_text(
+            [c.code for c in codes_ if c.field == CaseCode.Field.EXPLOITATION_TYPES]
+        )
         cases.append(case)
     bulk.copy_objects(Case, cases)
     for _key, _person, case, situation, case_codes in built:

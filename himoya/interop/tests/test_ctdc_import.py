@@ -52,3 +52,6 @@ def test_the_real_ctdc_kanon_file_imports_with_the_same_counts(org, importer):
             expected_types[code] = hits
     assert by_type == expected_types
     assert Case.objects.filter(source_key__startswith="ctdc:").count() == 97_750
+    # The case list's exploitation filter reads the codes copied onto the case row.
+    for code, hits in expected_types.items():
+        assert cases.filter(exploitation_codes__contains=f"|{code}|").count() == hits

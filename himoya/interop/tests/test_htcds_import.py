@@ -48,6 +48,7 @@ def test_htcds_rows_become_cases(tmp_path, org, importer, kind):
         ("exploitation_types", "ForcedLabour"),
         ("labour_sectors", "F_Construction"),
     }
+    assert case.exploitation_codes == "|ForcedLabour|"  # what the case list filters on
     assert Person.objects.get(sex="female").given_name_latin == "Zarina"
     assert list(case.events.values_list("kind", flat=True)) == ["registered"]
     assert Case.objects.filter(organisation=org).exclude(source_key="").count() == 2
