@@ -201,8 +201,15 @@ def compute_many(
     total_cells = cells[()]
     total = total_cells[0] if total_cells else Cell((), (), 0, 0, 0)
     return {
-        by: Table(indicator, period, prev or period.previous_year(), by,
-                  cells[by] if by else [], total, scope)
+        by: Table(
+            indicator,
+            period,
+            prev or period.previous_year(),
+            by,
+            cells[by] if by else [],
+            total,
+            scope,
+        )
         for by in dict.fromkeys([*breakdowns])
     }
 
@@ -212,8 +219,12 @@ def compute(indicator, period, scope, by: Sequence[str] = (), filters=None, comp
     return compute_many(indicator, period, scope, [tuple(by)], filters, compare)[tuple(by)]
 
 
-DERIVED = {"month": ("d",), "year": ("d",), "sex_age": ("sex", "age_group"),
-           "majority": ("age_group",)}
+DERIVED = {
+    "month": ("d",),
+    "year": ("d",),
+    "sex_age": ("sex", "age_group"),
+    "majority": ("age_group",),
+}
 
 
 def _needed_columns(source: Source, dims, count: str, multi: str | None) -> list[str]:
@@ -333,9 +344,7 @@ def _run_grouped(sql_body, params, bys, all_dims, exprs, measures, measure_param
             cur.execute(sql, [*measure_params, *params])
             for row in cur.fetchall():
                 g = row[width]
-                present = {
-                    all_dims[i] for i in range(width) if not (g >> (width - 1 - i)) & 1
-                }
+                present = {all_dims[i] for i in range(width) if not (g >> (width - 1 - i)) & 1}
                 values = {all_dims[i]: row[i] for i in range(width)}
                 for by in bys:
                     if set(by) == present and len(by) == len(present):
@@ -344,9 +353,8 @@ def _run_grouped(sql_body, params, bys, all_dims, exprs, measures, measure_param
         else:
             for by in bys:
                 dims_sql = ", ".join(exprs[k] for k in by)
-                sql = (
-                    f"SELECT {dims_sql + ', ' if by else ''}{', '.join(measures)} {sql_body}"
-                    + (f" GROUP BY {dims_sql}" if by else "")
+                sql = f"SELECT {dims_sql + ', ' if by else ''}{', '.join(measures)} {sql_body}" + (
+                    f" GROUP BY {dims_sql}" if by else ""
                 )
                 cur.execute(sql, [*measure_params, *params])
                 for row in cur.fetchall():
@@ -390,7 +398,12 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             marks = ", ".join(["%s"] * len(ids))
             body, extra = f"FROM ({fact_sql}) f WHERE f.{column} IN ({marks})", list(ids)
         for by, key, (c, p) in _run_grouped(
-            body, [*fact_params, *extra], bys, all_dims, exprs, measures,
+            body,
+            [*fact_params, *extra],
+            bys,
+            all_dims,
+            exprs,
+            measures,
             [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
         ):
             counts[by].setdefault(key, {"rows": (0, 0)})[column] = (c, p)
@@ -401,19 +414,22 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
         for key, found in counts[by].items():
             rows_c, rows_p = found["rows"]
             units = _minus((rows_c, rows_p), found.get("unit_id"))
-            persons = units if source.person_is_unit else _minus((rows_c, rows_p),
-                                                                  found.get("person_id"))
+            persons = (
+                units if source.person_is_unit else _minus((rows_c, rows_p), found.get("person_id"))
+            )
             current, previous = persons if indicator.count == "person_id" else units
             if not current and not previous:
                 continue
-            cells.append(Cell(
-                key=key,
-                labels=_labels_for(source, by, key) if by else (),
-                current=current,
-                previous=previous,
-                persons=persons[0],
-                suppressed=bool(threshold) and 0 < persons[0] < threshold,
-            ))
+            cells.append(
+                Cell(
+                    key=key,
+                    labels=_labels_for(source, by, key) if by else (),
+                    current=current,
+                    previous=previous,
+                    persons=persons[0],
+                    suppressed=bool(threshold) and 0 < persons[0] < threshold,
+                )
+            )
         if by:
             cells.sort(key=lambda c: (-c.current, -c.previous, [str(x) for x in c.labels]))
             if by[0] in ("month", "year"):

@@ -68,87 +68,173 @@ def _status(value) -> str:
 SCREENINGS = Source(
     "screenings",
     _screenings,
-    {"d": TruncDate("screened_at"), "unit_id": "pk", "person_id": "pk",
-     "org_id": "organisation_id", "region": "region", "age_group": "age_group",
-     "outcome": "decision", "suspected": "suspected_form"},
-    (ORG, MONTH, YEAR, REGION,
-     Dimension("outcome", _("Outcome"), "outcome", "screening_classification"),
-     Dimension("suspected", _("Suspected form of exploitation"), "suspected", "screening_form"),
-     Dimension("age_group", _("Age group"), "age_group", "screening_age_group")),
+    {
+        "d": TruncDate("screened_at"),
+        "unit_id": "pk",
+        "person_id": "pk",
+        "org_id": "organisation_id",
+        "region": "region",
+        "age_group": "age_group",
+        "outcome": "decision",
+        "suspected": "suspected_form",
+    },
+    (
+        ORG,
+        MONTH,
+        YEAR,
+        REGION,
+        Dimension("outcome", _("Outcome"), "outcome", "screening_classification"),
+        Dimension("suspected", _("Suspected form of exploitation"), "suspected", "screening_form"),
+        Dimension("age_group", _("Age group"), "age_group", "screening_age_group"),
+    ),
     person_is_unit=True,
 )
 PREVENTED = Source(
     "prevented",
     _prevented,
-    {"d": "contacted_on", "unit_id": "pk", "person_id": "pk", "org_id": "organisation_id",
-     "region": "region"},
+    {
+        "d": "contacted_on",
+        "unit_id": "pk",
+        "person_id": "pk",
+        "org_id": "organisation_id",
+        "region": "region",
+    },
     (ORG, MONTH, YEAR, REGION),
     person_is_unit=True,
 )
 CONTACTS = Source(
     "contacts",
     _contacts,
-    {"d": TruncDate("received_at"), "unit_id": "pk", "person_id": "pk",
-     "org_id": "organisation_id", "region": "region", "topic": "topic", "outcome": "outcome",
-     "channel": "channel", "caller_type": "caller_type"},
-    (ORG, MONTH, YEAR, REGION,
-     Dimension("topic", _("Topic"), "topic", "hotline_topic"),
-     Dimension("outcome", _("Outcome"), "outcome", "hotline_outcome"),
-     Dimension("channel", _("Channel"), "channel", "hotline_channel"),
-     Dimension("caller_type", _("Caller"), "caller_type", "hotline_caller_type")),
+    {
+        "d": TruncDate("received_at"),
+        "unit_id": "pk",
+        "person_id": "pk",
+        "org_id": "organisation_id",
+        "region": "region",
+        "topic": "topic",
+        "outcome": "outcome",
+        "channel": "channel",
+        "caller_type": "caller_type",
+    },
+    (
+        ORG,
+        MONTH,
+        YEAR,
+        REGION,
+        Dimension("topic", _("Topic"), "topic", "hotline_topic"),
+        Dimension("outcome", _("Outcome"), "outcome", "hotline_outcome"),
+        Dimension("channel", _("Channel"), "channel", "hotline_channel"),
+        Dimension("caller_type", _("Caller"), "caller_type", "hotline_caller_type"),
+    ),
     person_is_unit=True,
 )
 REFERRALS = Source(
     "referrals",
     _referrals,
-    {"d": TruncDate("sent_at"), "unit_id": "pk", "person_id": "case__person_id",
-     "org_id": "from_organisation_id", "receiver": "to_organisation_id",
-     "referral_status": "status", "code": "svc__service"},
-    (ORG, MONTH, YEAR,
-     Dimension("receiver", _("Receiving organisation"), "receiver", labeller=organisation_name),
-     Dimension("service", _("Service"), "code", "assistance_service", multi="services"),
-     Dimension("referral_status", _("Status"), "referral_status", labeller=_status)),
+    {
+        "d": TruncDate("sent_at"),
+        "unit_id": "pk",
+        "person_id": "case__person_id",
+        "org_id": "from_organisation_id",
+        "receiver": "to_organisation_id",
+        "referral_status": "status",
+        "code": "svc__service",
+    },
+    (
+        ORG,
+        MONTH,
+        YEAR,
+        Dimension("receiver", _("Receiving organisation"), "receiver", labeller=organisation_name),
+        Dimension("service", _("Service"), "code", "assistance_service", multi="services"),
+        Dimension("referral_status", _("Status"), "referral_status", labeller=_status),
+    ),
 )
 SERVICES = Source(
     "services",
     _services,
-    {"d": "started_on", "unit_id": "pk", "person_id": "case__person_id",
-     "org_id": "provider_id", "service": "service"},
+    {
+        "d": "started_on",
+        "unit_id": "pk",
+        "person_id": "case__person_id",
+        "org_id": "provider_id",
+        "service": "service",
+    },
     (ORG, MONTH, YEAR, Dimension("service", _("Service"), "service", "assistance_service")),
 )
 PROCEEDINGS = Source(
     "proceedings",
     _proceedings,
-    {"d": "opened_on", "unit_id": "pk", "person_id": "pk", "org_id": "organisation_id",
-     "stage": "stage", "kind": "kind", "outcome": "outcome", "code": "art__article"},
-    (ORG, MONTH, YEAR,
-     Dimension("stage", _("Stage"), "stage", "jus_Stage"),
-     Dimension("kind", _("Kind of proceeding"), "kind", "jus_ProceedingKind"),
-     Dimension("outcome", _("Outcome"), "outcome", "jus_Outcome"),
-     Dimension("article", _("Article of the Criminal Code"), "code",
-               "jus_CriminalCodeArticle", multi="articles")),
+    {
+        "d": "opened_on",
+        "unit_id": "pk",
+        "person_id": "pk",
+        "org_id": "organisation_id",
+        "stage": "stage",
+        "kind": "kind",
+        "outcome": "outcome",
+        "code": "art__article",
+    },
+    (
+        ORG,
+        MONTH,
+        YEAR,
+        Dimension("stage", _("Stage"), "stage", "jus_Stage"),
+        Dimension("kind", _("Kind of proceeding"), "kind", "jus_ProceedingKind"),
+        Dimension("outcome", _("Outcome"), "outcome", "jus_Outcome"),
+        Dimension(
+            "article",
+            _("Article of the Criminal Code"),
+            "code",
+            "jus_CriminalCodeArticle",
+            multi="articles",
+        ),
+    ),
     person_is_unit=True,
 )
 
 
 def _defendant_columns(date_field: str) -> dict:
-    return {"d": date_field, "unit_id": "perpetrator_id", "person_id": "perpetrator_id",
-            "org_id": "proceeding__organisation_id", "sex": "perpetrator__sex",
-            "citizenship": "perpetrator__citizenship", "age_group": "perpetrator__age_group"}
+    return {
+        "d": date_field,
+        "unit_id": "perpetrator_id",
+        "person_id": "perpetrator_id",
+        "org_id": "proceeding__organisation_id",
+        "sex": "perpetrator__sex",
+        "citizenship": "perpetrator__citizenship",
+        "age_group": "perpetrator__age_group",
+    }
 
 
 DEFENDANT_DIMENSIONS = (
-    ORG, MONTH, YEAR,
+    ORG,
+    MONTH,
+    YEAR,
     Dimension("sex", _("Sex"), "sex", "sex"),
     Dimension("citizenship", _("Citizenship"), "citizenship", "country"),
     Dimension("age_group", _("Age group"), "age_group", "age_group"),
 )
 # A person accused in two proceedings counts once: rows are not unique per person.
-SUSPECTS = Source("suspects", _defendants(Q()), _defendant_columns("proceeding__opened_on"),
-                  DEFENDANT_DIMENSIONS, person_is_unit=True, unique_rows=False)
-PROSECUTED = Source("prosecuted", _defendants(~Q(proceeding__stage="investigation")),
-                    _defendant_columns("proceeding__opened_on"), DEFENDANT_DIMENSIONS,
-                    person_is_unit=True, unique_rows=False)
-CONVICTED = Source("convicted", _defendants(Q(status="convicted")),
-                   _defendant_columns("proceeding__outcome_on"), DEFENDANT_DIMENSIONS,
-                   person_is_unit=True, unique_rows=False)
+SUSPECTS = Source(
+    "suspects",
+    _defendants(Q()),
+    _defendant_columns("proceeding__opened_on"),
+    DEFENDANT_DIMENSIONS,
+    person_is_unit=True,
+    unique_rows=False,
+)
+PROSECUTED = Source(
+    "prosecuted",
+    _defendants(~Q(proceeding__stage="investigation")),
+    _defendant_columns("proceeding__opened_on"),
+    DEFENDANT_DIMENSIONS,
+    person_is_unit=True,
+    unique_rows=False,
+)
+CONVICTED = Source(
+    "convicted",
+    _defendants(Q(status="convicted")),
+    _defendant_columns("proceeding__outcome_on"),
+    DEFENDANT_DIMENSIONS,
+    person_is_unit=True,
+    unique_rows=False,
+)
