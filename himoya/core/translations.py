@@ -4,6 +4,7 @@ Every app has its own `locale/` folder, so each app's strings live beside its co
 strings of the project's shared templates live in `himoya/locale`.
 """
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -57,8 +58,14 @@ def fill_english(po: polib.POFile) -> None:
             entry.previous_msgid_plural = None
 
 
+def plural_count(po: polib.POFile) -> int:
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
 def problems(po_path: Path) -> list[str]:
     po = polib.pofile(str(po_path))
+    forms = plural_count(po)
     found = []
     for entry in po:
         if entry.obsolete:
@@ -67,6 +74,11 @@ def problems(po_path: Path) -> list[str]:
             found.append(f"{po_path}: fuzzy: {entry.msgid!r}")
         elif not entry.translated():
             found.append(f"{po_path}: untranslated: {entry.msgid!r}")
+        elif entry.msgid_plural and (
+            sum(1 for v in entry.msgstr_plural.values() if v) < forms
+        ):
+            # A missing form falls back to another language's catalogue at run time.
+            found.append(f"{po_path}: needs {forms} plural forms: {entry.msgid!r}")
     return found
 
 
