@@ -407,6 +407,9 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
         ):
             counts[by].setdefault(key, {"rows": (0, 0)})[column] = (c, p)
+    if prev is not None and prev.end < period.start:
+        for by in bys:
+            counts[by] = _align_calendar(by, counts[by], period)
     tables = {}
     threshold = scope.suppress_below
     for by in bys:
@@ -436,6 +439,36 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
                 cells.sort(key=lambda c: tuple("" if v is None else str(v) for v in c.key))
         tables[by] = cells
     return tables
+
+
+def _shift_year(value, dim: str):
+    if value is None:
+        return value
+    text = str(value)
+    return f"{int(text[:4]) + 1}{text[4:]}"
+
+
+def _align_calendar(by, found: dict, period) -> dict:
+    """Put a month (or year) of the year before beside the same month of the period.
+
+    Rows of the earlier window carry only `previous` counts; keyed by their own month
+    they would show as separate rows ("2024-03" beside "2025-03").
+    """
+    calendar_dims = [i for i, k in enumerate(by) if k in ("month", "year")]
+    if not calendar_dims:
+        return found
+    first = period.start.strftime("%Y-%m")
+    merged: dict = {}
+    for key, values in found.items():
+        key = list(key)
+        for i in calendar_dims:
+            if key[i] is not None and str(key[i]) < first[: len(str(key[i]))]:
+                key[i] = _shift_year(key[i], by[i])
+        into = merged.setdefault(tuple(key), {})
+        for name, (c, p) in values.items():
+            old = into.get(name, (0, 0))
+            into[name] = (old[0] + c, old[1] + p)
+    return merged
 
 
 def _minus(rows: tuple[int, int], correction) -> tuple[int, int]:

@@ -157,3 +157,14 @@ def test_every_indicator_counts_on_an_empty_database_without_error():
         dims = [d.key for d in indicator.source.dimensions]
         tables = engine.compute_many(indicator, year, NATIONAL, [(), *[(d,) for d in dims]])
         assert all(t.empty for t in tables.values()), indicator.key
+
+
+@pytest.mark.django_db
+def test_a_month_sits_beside_the_same_month_a_year_earlier(org, caseworker):
+    register(org, caseworker, on=date(2025, 3, 4))
+    register(org, caseworker, on=date(2026, 3, 9))
+    register(org, caseworker, on=date(2026, 3, 10))
+
+    table = engine.compute(INDICATORS["cases"], periods.year(2026), NATIONAL, ("month",))
+
+    assert [(c.key, c.current, c.previous) for c in table.cells] == [(("2026-03",), 2, 1)]
