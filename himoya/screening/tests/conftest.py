@@ -5,8 +5,12 @@ from himoya.access.roles import Role
 
 @pytest.fixture
 def national(db):
-    from himoya.screening.models import Checklist
+    """The national checklist; a data migration loads it, but a transactional test's
+    flush empties the tables, so load it again when it is gone."""
+    from himoya.screening.library import load_national_checklist
+    from himoya.screening.models import Checklist, ChecklistVersion, Indicator
 
+    load_national_checklist(Checklist, ChecklistVersion, Indicator)
     return Checklist.objects.get(organisation=None, slug="national")
 
 

@@ -11,7 +11,7 @@ NO = ["rec_no_contract", "exp_bad_housing", "coe_violence", "vul_language"]
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_phone_screening_in_russian_suggests_presumed_victim_and_opens_a_case(
-    live_server, browser_context, org, make_user
+    live_server, browser_context, org, make_user, national
 ):
     user = make_user(org, Role.RESPONDER, username="zarina")
     user.language = "ru"
