@@ -141,3 +141,15 @@ def lawyers_for(organisation) -> QuerySet:
         memberships__is_active=True,
         is_active=True,
     ).distinct()
+
+
+def organisations_seeing_case(case) -> set[int]:
+    """Organisations that already hold a case: its own, and any with a running referral
+    grant for it. Only their lawyers may be named to represent the victim, so naming a
+    lawyer never opens the case to an organisation the person did not agree to."""
+    from himoya.referrals.models import ReferralGrant
+
+    granted = ReferralGrant.objects.filter(case=case, ends_at__isnull=True).values_list(
+        "organisation_id", flat=True
+    )
+    return {case.organisation_id, *granted}

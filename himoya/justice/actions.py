@@ -572,6 +572,14 @@ def do_assign_lawyer(
         for m in policy.memberships(lawyer)
     ):
         raise ValidationError({"lawyer": _("This person is not a lawyer of that organisation.")})
+    from himoya.access.justice import organisations_seeing_case
+
+    if organisation.pk not in organisations_seeing_case(participation.case):
+        # Naming a lawyer opens the case to her: only organisations that hold the case
+        # already (its own, or through a referral the person agreed to) may be named.
+        raise ValidationError(
+            {"lawyer": _("This lawyer's organisation does not hold the victim's case.")}
+        )
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date is before the start date.")})
     representation = LegalRepresentation.objects.create(

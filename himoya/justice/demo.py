@@ -77,6 +77,33 @@ def populate(ctx: dict) -> None:
         out.write(f"{count} demo proceedings.")
 
 
+def _refer_for_legal_aid(case, legal_aid, user, day) -> None:
+    """The person agrees to legal aid and the police refer the case: only then may a
+    lawyer of that organisation represent the victim."""
+    from himoya.referrals import actions as referral_actions
+    from himoya.referrals.models import Consent
+
+    consent = Consent(
+        case=case,
+        organisation=case.organisation,
+        purpose="referral",
+        recipient_organisation=legal_aid,
+        status=Consent.Status.GIVEN,
+        decided_on=day,
+        method=Consent.Method.VERBAL,
+        witness_name="—",
+    )
+    referral_actions.do_record_consent(consent, acting_user=user)
+    referral_actions.do_send_referral(
+        case,
+        from_organisation=case.organisation,
+        to_organisation=legal_aid,
+        services=["legal"],
+        shared_parts=["demographics", "trafficking_situation"],
+        acting_user=user,
+    )
+
+
 def _day(rng, start, low, high, today):
     return min(start + datetime.timedelta(days=rng.randint(low, high)), today)
 
@@ -102,6 +129,7 @@ def _proceeding(rng, user, agency, legal_aid, lawyer, cases, n, today):
             acting_user=user,
         )
         if lawyer and rng.random() < 0.4:
+            _refer_for_legal_aid(case, legal_aid, user, opened)
             actions.do_assign_lawyer(
                 part, lawyer=lawyer, organisation=legal_aid, starts_on=opened, acting_user=user
             )

@@ -214,11 +214,17 @@ class RepresentationForm(forms.Form):
     starts_on = date_field(_("From"))
     ends_on = date_field(_("To"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case, **kwargs):
+        from himoya.access.justice import organisations_seeing_case
+
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = (
             Membership.objects.filter(
-                role=Role.LAWYER, is_active=True, user__is_active=True, organisation__is_active=True
+                role=Role.LAWYER,
+                is_active=True,
+                user__is_active=True,
+                organisation__is_active=True,
+                organisation_id__in=organisations_seeing_case(case),
             )
             .select_related("user", "organisation")
             .order_by("organisation__slug", "user__username")

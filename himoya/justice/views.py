@@ -117,7 +117,9 @@ def proceeding_detail(request, pk):
             "hearings": proceeding.hearings.all(),
             "can_manage": can_manage,
             "can_work_for_victim": access.can_work_for_victim(request.user, proceeding),
-            "can_reveal": policy.has_perm(request.user, roles.VIEW_IDENTITY),
+            "can_reveal": policy.has_perm(
+                request.user, roles.VIEW_IDENTITY, proceeding.organisation
+            ),
         },
     )
 
@@ -127,7 +129,8 @@ def proceeding_detail(request, pk):
 def proceeding_identity(request, pk):
     """Show the case number and the perpetrators' identities; each reveal is audited."""
     proceeding = _proceeding(request, pk)
-    policy.require(request.user, roles.VIEW_IDENTITY, request=request)
+    # Identities belong to the investigating agency's record: its members may see them.
+    policy.require(request.user, roles.VIEW_IDENTITY, proceeding.organisation, request=request)
     defendants = list(proceeding.defendants.select_related("perpetrator"))
     record(
         Action.VIEW_IDENTITY,
@@ -376,7 +379,7 @@ def participation_edit(request, pk, participation_id):
 def representation_add(request, pk, participation_id):
     proceeding, participation = _participation(request, pk, participation_id)
     access.require_manage(request.user, proceeding, request=request)
-    form = forms.RepresentationForm(request.POST or None)
+    form = forms.RepresentationForm(request.POST or None, case=participation.case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(

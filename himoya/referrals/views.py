@@ -186,9 +186,9 @@ def referral_send(request, case_id):
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referral_detail", referral_id=referral.pk)
-    consents = Consent.objects.filter(
+    consents = access.consents_visible_to(request.user).filter(
         case=case, status=Consent.Status.GIVEN, purpose__in=["referral", "law_enforcement"]
-    ).select_related("recipient_organisation")
+    )
     return render(
         request,
         "referrals/referral_form.html",

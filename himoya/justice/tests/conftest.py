@@ -86,3 +86,12 @@ def at_trial(proceeding, investigator):
         proceeding, on=D(2026, 4, 1), court="Somoni district court", acting_user=investigator
     )
     return proceeding
+
+
+def share_case(case, organisation):
+    """Refer a case to an organisation with the person's consent: this opens the grant
+    under which that organisation's lawyer may be named to represent the victim."""
+    from himoya.referrals.tests.factories import give_consent, refer
+
+    give_consent(case, case.registered_by, organisation)
+    return refer(case, case.registered_by, organisation, services=("legal",))

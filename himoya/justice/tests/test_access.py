@@ -4,7 +4,7 @@ from himoya.access.cases import cases_visible_to
 from himoya.access.justice import can_work_for_victim, proceedings_visible_to
 from himoya.access.roles import Role
 from himoya.justice import actions
-from himoya.justice.tests.conftest import D, open_criminal
+from himoya.justice.tests.conftest import D, open_criminal, share_case
 from himoya.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def test_lawyer_sees_the_case_she_represents_while_representing(
     )
     colleague = make_user(legal_aid, Role.LAWYER)
     assert not cases_visible_to(lawyer).exists()
+    share_case(ngo_case, legal_aid)
     rep = actions.do_assign_lawyer(
         part,
         lawyer=lawyer,

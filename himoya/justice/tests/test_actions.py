@@ -7,7 +7,7 @@ from django.utils import timezone
 from himoya.audit.models import AuditEvent
 from himoya.justice import actions
 from himoya.justice.models import Defendant, Proceeding, StageChange
-from himoya.justice.tests.conftest import D, add_suspect, open_criminal
+from himoya.justice.tests.conftest import D, add_suspect, open_criminal, share_case
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +268,7 @@ class TestRecords:
             joined_on=D(2026, 2, 5),
             acting_user=investigator,
         )
+        share_case(police_case, legal_aid)
         clerk = make_user(legal_aid, "caseworker")
         with pytest.raises(ValidationError):
             actions.do_assign_lawyer(
@@ -338,3 +339,22 @@ def test_key_rotation_keeps_the_case_number_readable_and_findable(agency, invest
     p.refresh_from_db()
     assert p.case_number == "12-345/2026"
     assert Proceeding.objects.get(case_number_index=case_number_key("12-345/2026")) == p
+
+
+def test_a_lawyer_of_an_organisation_not_holding_the_case_is_refused(
+    proceeding, investigator, ngo_case, legal_aid, lawyer
+):
+    """Naming a lawyer would open the case to her organisation: without the person's
+    referral to it, the police cannot do that."""
+    part = actions.do_add_victim(
+        proceeding, ngo_case, roles=["witness"], joined_on=D(2026, 2, 5), acting_user=investigator
+    )
+    with pytest.raises(ValidationError):
+        actions.do_assign_lawyer(
+            part,
+            lawyer=lawyer,
+            organisation=legal_aid,
+            starts_on=D(2026, 2, 6),
+            acting_user=investigator,
+        )
+    assert not part.case.representations.exists()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from conftest import browser_sign_in
 from himoya.cases.tests.factories import register_case
 from himoya.justice.models import Defendant, Proceeding
+from himoya.justice.tests.conftest import share_case
 
 PERSONS = [
     {"given_name": "Нигина", "family_name": "Каримова", "sex": "female", "citizenship": "TJ"},
@@ -57,6 +58,7 @@ def test_proceeding_from_investigation_to_conviction(
         page.click("button.primary")
         assert page.url == detail
 
+    share_case(cases[0], legal_aid)
     first_victim = proceeding.participations.get(case=cases[0])
     page.goto(f"{detail}victims/{first_victim.pk}/lawyer/")
     membership = lawyer.memberships.get(organisation=legal_aid)

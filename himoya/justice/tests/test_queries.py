@@ -4,7 +4,7 @@ import pytest
 
 from himoya.cases.tests.factories import register_case
 from himoya.justice import actions, queries
-from himoya.justice.tests.conftest import D, add_suspect, open_criminal
+from himoya.justice.tests.conftest import D, add_suspect, open_criminal, share_case
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,7 @@ def convicted(agency, investigator, police_case, ngo_case, legal_aid, lawyer):
     actions.do_add_victim(
         p, ngo_case, roles=["witness"], joined_on=D(2026, 2, 3), acting_user=investigator
     )
+    share_case(police_case, legal_aid)
     actions.do_assign_lawyer(
         part,
         lawyer=lawyer,

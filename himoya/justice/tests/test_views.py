@@ -8,7 +8,7 @@ from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
 from himoya.justice import actions
 from himoya.justice.models import Hearing, Proceeding
-from himoya.justice.tests.conftest import D, add_suspect
+from himoya.justice.tests.conftest import D, add_suspect, share_case
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def world(proceeding, investigator, ngo_case, police_case, lawyer, legal_aid):
         joined_on=D(2026, 2, 2),
         acting_user=investigator,
     )
+    share_case(police_case, legal_aid)
     actions.do_assign_lawyer(
         police_part,
         lawyer=lawyer,
