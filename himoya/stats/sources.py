@@ -55,9 +55,27 @@ def _proceedings(multi):
 
 def _defendants(status: Q):
     def base(multi):
-        return _model("justice.Defendant").objects.filter(status)
+        return _model("justice.Defendant").objects.filter(status, proceeding__kind="criminal")
 
     return base
+
+
+def _indicted(multi):
+    """Accused, convicted or acquitted persons, once per indictment of their proceeding."""
+    return (
+        _model("justice.Defendant")
+        .objects.annotate(
+            indicted=FilteredRelation(
+                "proceeding__stage_changes",
+                condition=Q(proceeding__stage_changes__stage="prosecution"),
+            )
+        )
+        .filter(
+            proceeding__kind="criminal",
+            status__in=["accused", "convicted", "acquitted"],
+            indicted__isnull=False,
+        )
+    )
 
 
 def _status(value) -> str:
@@ -213,7 +231,9 @@ DEFENDANT_DIMENSIONS = (
     Dimension("citizenship", _("Citizenship"), "citizenship", "country"),
     Dimension("age_group", _("Age group"), "age_group", "age_group"),
 )
-# A person accused in two proceedings counts once: rows are not unique per person.
+# Persons in criminal proceedings. A person accused in two proceedings counts once: rows
+# are not unique per person. Prosecuted: indicted (the proceeding reached the prosecution
+# stage) in the period; convicted: by a decision dated in the period.
 SUSPECTS = Source(
     "suspects",
     _defendants(Q()),
@@ -224,8 +244,8 @@ SUSPECTS = Source(
 )
 PROSECUTED = Source(
     "prosecuted",
-    _defendants(~Q(proceeding__stage="investigation")),
-    _defendant_columns("proceeding__opened_on"),
+    _indicted,
+    _defendant_columns("indicted__on"),
     DEFENDANT_DIMENSIONS,
     person_is_unit=True,
     unique_rows=False,

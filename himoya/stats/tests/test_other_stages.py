@@ -1,0 +1,95 @@
+"""The engine counts the other stages of the mechanism the way their apps count them."""
+
+from datetime import date
+
+import pytest
+
+from himoya.access.roles import Role
+from himoya.justice import actions
+from himoya.justice.models import Defendant
+from himoya.organisations.models import Organisation
+from himoya.stats import engine, periods
+from himoya.stats.indicators import INDICATORS
+
+pytestmark = pytest.mark.django_db
+
+ALL = engine.Scope(None, 0)
+
+
+def count(key, start, end, by=()):
+    table = engine.compute(INDICATORS[key], periods.custom(start, end), ALL, by, compare=False)
+    return {c.key: c.current for c in table.cells} if by else table.total.current
+
+
+@pytest.fixture
+def agency(make_org):
+    return make_org("police", kind=Organisation.Kind.LAW_ENFORCEMENT)
+
+
+@pytest.fixture
+def investigator(agency, make_user):
+    return make_user(agency, Role.SUPERVISOR, username="investigator")
+
+
+def _open(agency, user, case_number, opened_on):
+    return actions.do_open_proceeding(
+        agency,
+        kind="criminal",
+        case_number=case_number,
+        opened_on=opened_on,
+        articles=["130.1"],
+        acting_user=user,
+    )
+
+
+def _suspect(proceeding, user, sex="male"):
+    return actions.do_add_perpetrator(
+        proceeding,
+        sex=sex,
+        age_group="30-38",
+        role="RecruiterOrIntermediary",
+        citizenship="TJ",
+        acting_user=user,
+    )
+
+
+def test_prosecuted_counts_persons_indicted_in_the_period_once(agency, investigator):
+    # Opened in 2025, indicted in March 2026: prosecuted in 2026, not in 2025.
+    p = _open(agency, investigator, "1/2025", date(2025, 11, 1))
+    man = _suspect(p, investigator)
+    actions.do_indict(p, on=date(2026, 3, 1), acting_user=investigator)
+    # The same man accused in a second proceeding indicted the same year: still one person.
+    q = _open(agency, investigator, "2/2026", date(2026, 1, 10))
+    Defendant.objects.create(proceeding=q, perpetrator=man.perpetrator, status="suspected")
+    actions.do_indict(q, on=date(2026, 4, 1), acting_user=investigator)
+    # Opened in 2026 but never indicted: suspected, not prosecuted.
+    r = _open(agency, investigator, "3/2026", date(2026, 2, 1))
+    _suspect(r, investigator, sex="female")
+
+    assert count("prosecuted", date(2025, 1, 1), date(2025, 12, 31)) == 0
+    assert count("prosecuted", date(2026, 1, 1), date(2026, 12, 31)) == 1
+    assert count("prosecuted", date(2026, 1, 1), date(2026, 12, 31), ("sex",)) == {("male",): 1}
+    assert count("suspects", date(2026, 1, 1), date(2026, 12, 31), ("sex",)) == {
+        ("male",): 1,
+        ("female",): 1,
+    }
+
+
+def test_proceedings_by_article_and_stage(agency, investigator):
+    p = actions.do_open_proceeding(
+        agency,
+        kind="criminal",
+        case_number="4/2026",
+        opened_on=date(2026, 2, 1),
+        articles=["130.1", "132"],
+        acting_user=investigator,
+    )
+    _suspect(p, investigator)
+    actions.do_indict(p, on=date(2026, 3, 1), acting_user=investigator)
+    _open(agency, investigator, "5/2026", date(2026, 2, 2))
+
+    assert count("proceedings", date(2026, 1, 1), date(2026, 12, 31), ("article", "stage")) == {
+        ("130.1", "prosecution"): 1,
+        ("132", "prosecution"): 1,
+        ("130.1", "investigation"): 1,
+    }
