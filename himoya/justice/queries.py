@@ -108,7 +108,11 @@ PRISON_BRACKETS = [(0, 60, "under5"), (60, 120, "from5to10"), (120, 10**6, "over
 
 
 def sentences(start=None, end=None, organisation_ids=None) -> dict:
-    """Convicted persons by sentence type, and prison terms by length (decision in period)."""
+    """Convicted persons by sentence type, and prison terms by length (decision in period).
+
+    `convicted` is the engine's count of persons (a person convicted twice counts once);
+    the sentences are counted per conviction.
+    """
     convicted = (
         _defendants(organisation_ids)
         .filter(status="convicted")
@@ -123,7 +127,8 @@ def sentences(start=None, end=None, organisation_ids=None) -> dict:
             for lo, hi, label in PRISON_BRACKETS:
                 if lo <= d.prison_months < hi:
                     by_length[label] += 1
-    return {"convicted": len(convicted), "by_type": by_type, "prison_by_length": by_length}
+    persons = figures.total("convicted", start, end, organisation_ids)
+    return {"convicted": persons, "by_type": by_type, "prison_by_length": by_length}
 
 
 def compensation(start=None, end=None, organisation_ids=None) -> dict:
