@@ -4,8 +4,8 @@ Each source names its model's rows (`base`) and the columns the engine may selec
 its fixed aliases (`d`, `unit_id`, `person_id`, `org_id`, and one per dimension).
 """
 
-from django.db.models import FilteredRelation, Q
-from django.db.models.functions import TruncDate
+from django.db.models import F, FilteredRelation, Q, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from himoya.stats.engine import Dimension, Source
@@ -21,6 +21,9 @@ def _model(label: str):
     from django.apps import apps
 
     return apps.get_model(label)
+
+
+# A screening's outcome is the responder's decision, else the rule's suggestion.
 
 
 def _screenings(multi):
@@ -93,7 +96,7 @@ SCREENINGS = Source(
         "org_id": "organisation_id",
         "region": "region",
         "age_group": "age_group",
-        "outcome": "decision",
+        "outcome": Coalesce(NullIf(F("decision"), Value("")), F("suggested")),
         "suspected": "suspected_form",
     },
     (

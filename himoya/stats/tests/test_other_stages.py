@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from himoya.access.roles import Role
 from himoya.justice import actions
@@ -93,3 +94,43 @@ def test_proceedings_by_article_and_stage(agency, investigator):
         ("132", "prosecution"): 1,
         ("130.1", "investigation"): 1,
     }
+
+
+def test_a_screening_outcome_is_the_decision_else_the_suggestion(org, make_user):
+    from himoya.screening import actions as screening_actions
+    from himoya.screening import rule
+    from himoya.screening.library import load_national_checklist
+    from himoya.screening.models import Checklist, ChecklistVersion, Indicator
+    from himoya.screening.tests.conftest import ADULT_LABOUR_YES, AT_RISK_YES
+
+    load_national_checklist(Checklist, ChecklistVersion, Indicator)
+    national = Checklist.objects.get(organisation=None, slug="national")
+    responder = make_user(org, Role.RESPONDER)
+
+    def screen(yes):
+        screening = screening_actions.do_start_screening(
+            org,
+            checklist=national,
+            age_group="adult",
+            suspected_form="labour",
+            region="TJ-DU",
+            acting_user=responder,
+        )
+        answers = {i.code: "no" for i in screening.indicators()}
+        answers.update({c: "yes" for c in yes})
+        screening_actions.do_save_answers(screening, answers, acting_user=responder)
+        return screening
+
+    overridden = screen(ADULT_LABOUR_YES)
+    screening_actions.do_decide(
+        overridden, decision=rule.AT_RISK, reason="Left", acting_user=responder
+    )
+    screen(ADULT_LABOUR_YES)  # not decided yet: the rule's suggestion counts
+    screen(AT_RISK_YES)
+
+    today = timezone.localdate(overridden.screened_at)
+    assert count("screenings", today, today, ("outcome",)) == {
+        (rule.AT_RISK,): 2,
+        (rule.PRESUMED_VICTIM,): 1,
+    }
+    assert count("presumed_by_screening", today, today) == 0
