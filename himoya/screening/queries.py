@@ -4,6 +4,8 @@ Every function takes a date range (inclusive, in Dushanbe time) and optionally a
 organisations, and returns plain aggregates: no identities, no rows. The counting unit is
 the screening (a person screened twice is counted twice) or the prevention contact.
 "Outcome" is the responder's decision where there is one, else the rule's suggestion.
+Every count comes from the indicator engine (himoya.stats), so these figures are the
+dashboard's figures.
 """
 
 import datetime
@@ -21,15 +23,8 @@ def screenings_in(start: datetime.date, end: datetime.date, organisations=None) 
     return qs
 
 
-def _ids(organisations):
-    """Return organisation ids from ids or Organisation objects (None: all)."""
-    if organisations is None:
-        return None
-    return [getattr(o, "pk", o) for o in organisations]
-
-
 def _counts(by, start, end, organisations, key="screenings", filters=None) -> dict:
-    return figures.counts(key, by, start, end, _ids(organisations), filters)
+    return figures.counts(key, by, start, end, organisations, filters)
 
 
 def screenings_by_organisation(start, end, organisations=None) -> dict[int, int]:
@@ -55,15 +50,13 @@ def screenings_by_organisation_and_outcome(
 
 def presumed_victims(start, end, organisations=None) -> int:
     """Screenings the responder decided were of a presumed victim."""
-    return figures.total("presumed_by_screening", start, end, _ids(organisations))
+    return figures.total("presumed_by_screening", start, end, organisations)
 
 
 def cases_opened_from_screenings(start, end, organisations=None) -> int:
-    return figures.total(
-        "screenings", start, end, _ids(organisations), filters={"case__isnull": False}
-    )
+    return figures.total("screenings", start, end, organisations, filters={"case__isnull": False})
 
 
 def prevented_cases(start, end, organisations=None) -> int:
     """Prevention contacts counted as prevented cases."""
-    return figures.total("prevented", start, end, _ids(organisations))
+    return figures.total("prevented", start, end, organisations)

@@ -19,10 +19,13 @@ def period(start=None, end=None) -> periods.Period:
 
 
 def scope(organisation_ids=None) -> engine.Scope:
-    """Return the scope of the given organisations (None: all), with no small-cell hiding."""
+    """Return the scope of the given organisations (None: all), with no small-cell hiding.
+
+    Organisations may be given as ids or as Organisation objects.
+    """
     if organisation_ids is None:
         return engine.Scope(None, 0)
-    return engine.Scope(frozenset(organisation_ids), 0)
+    return engine.Scope(frozenset(getattr(o, "pk", o) for o in organisation_ids), 0)
 
 
 def _indicator(key: str) -> engine.Indicator:
