@@ -169,6 +169,7 @@ REFERRALS = Source(
         Dimension("service", _("Service"), "code", "assistance_service", multi="services"),
         Dimension("referral_status", _("Status"), "referral_status", labeller=_status),
     ),
+    also_owned_by=("to_organisation_id",),
 )
 SERVICES = Source(
     "services",

@@ -134,3 +134,33 @@ def test_a_screening_outcome_is_the_decision_else_the_suggestion(org, make_user)
         (rule.PRESUMED_VICTIM,): 1,
     }
     assert count("presumed_by_screening", today, today) == 0
+
+
+def test_a_referral_counts_for_the_sender_and_the_receiver(make_org, make_user):
+    from himoya.cases.tests.factories import register_case
+    from himoya.referrals.tests.factories import give_consent, refer
+
+    ngo = make_org("ngo")
+    shelter = make_org("shelter", kind=Organisation.Kind.SHELTER)
+    outsider = make_org("outsider")
+    worker = make_user(ngo, Role.CASEWORKER)
+    case = register_case(ngo, worker)
+    give_consent(case, worker, shelter)
+    referral = refer(case, worker, shelter, services=["shelter", "medical"])
+    day = timezone.localdate(referral.sent_at)
+
+    def referrals(org_ids, by=()):
+        table = engine.compute(
+            INDICATORS["referrals"],
+            periods.custom(day, day),
+            engine.Scope(frozenset(org_ids), 0),
+            by,
+            compare=False,
+        )
+        return {c.key: c.current for c in table.cells} if by else table.total.current
+
+    assert referrals({ngo.pk}) == 1
+    assert referrals({shelter.pk}) == 1
+    assert referrals({ngo.pk, shelter.pk}) == 1
+    assert referrals({outsider.pk}) == 0
+    assert referrals({shelter.pk}, ("service",)) == {("shelter",): 1, ("medical",): 1}
