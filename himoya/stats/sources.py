@@ -4,7 +4,9 @@ Each source names its model's rows (`base`) and the columns the engine may selec
 its fixed aliases (`d`, `unit_id`, `person_id`, `org_id`, and one per dimension).
 """
 
-from django.db.models import F, FilteredRelation, Q, Value
+from dataclasses import replace
+
+from django.db.models import BooleanField, Case, F, FilteredRelation, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -182,6 +184,36 @@ SERVICES = Source(
         "service": "service",
     },
     (ORG, MONTH, YEAR, Dimension("service", _("Service"), "service", "assistance_service")),
+    also_owned_by=("case__organisation_id",),
+)
+# The same facts, with the case as "whom it concerns": cases served, not persons.
+SERVICE_CASES = replace(
+    SERVICES, key="service_cases", columns={**SERVICES.columns, "person_id": "case_id"}
+)
+
+
+def _follow_ups(multi):
+    return _model("assistance.FollowUp").objects.annotate(
+        trafficked_again=Case(
+            When(Q(re_victimised=True) | Q(outcome="re_victimised"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+# Follow-ups after a case is closed, on the day they are due; whom they concern: the case.
+FOLLOW_UPS = Source(
+    "follow_ups",
+    _follow_ups,
+    {
+        "d": "due_on",
+        "unit_id": "pk",
+        "person_id": "case_id",
+        "org_id": "case__organisation_id",
+        "outcome": "outcome",
+    },
+    (ORG, MONTH, YEAR, Dimension("outcome", _("Outcome"), "outcome", "followup_outcome")),
 )
 PROCEEDINGS = Source(
     "proceedings",

@@ -164,3 +164,34 @@ def test_a_referral_counts_for_the_sender_and_the_receiver(make_org, make_user):
     assert referrals({ngo.pk, shelter.pk}) == 1
     assert referrals({outsider.pk}) == 0
     assert referrals({shelter.pk}, ("service",)) == {("shelter",): 1, ("medical",): 1}
+
+
+def test_services_count_deliveries_and_cases_for_the_provider_and_the_case_owner(
+    make_org, make_user
+):
+    from himoya.assistance.models import ServiceDelivery
+    from himoya.cases.tests.factories import register_case
+
+    ngo = make_org("ngo")
+    shelter = make_org("shelter", kind=Organisation.Kind.SHELTER)
+    outsider = make_org("outsider")
+    worker = make_user(ngo, Role.CASEWORKER)
+    first, second = register_case(ngo, worker), register_case(ngo, worker)
+    day = date(2026, 3, 5)
+    for case, service in [(first, "shelter"), (first, "shelter"), (second, "shelter")]:
+        ServiceDelivery.objects.create(
+            case=case, provider=shelter, service=service, started_on=day, recorded_by=worker
+        )
+
+    def services(key, org_ids):
+        scope = engine.Scope(frozenset(org_ids), 0)
+        table = engine.compute(
+            INDICATORS[key], periods.custom(day, day), scope, ("service",), compare=False
+        )
+        return {c.key: c.current for c in table.cells}
+
+    assert services("services", {shelter.pk}) == {("shelter",): 3}
+    assert services("services", {ngo.pk}) == {("shelter",): 3}
+    assert services("services", {outsider.pk}) == {}
+    # Three deliveries to two cases: two cases served.
+    assert services("cases_served", {ngo.pk}) == {("shelter",): 2}
