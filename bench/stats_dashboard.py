@@ -72,7 +72,7 @@ def ensure_data(count: int) -> None:
     if have < count:
         print(f"generating {count - have:,} cases …", flush=True)
         call_command("generate-cases", count=count - have, seed=have + 1)
-    connection.cursor().execute("ANALYZE")
+    connection.cursor().execute("VACUUM ANALYZE")
 
 
 def main() -> None:

@@ -196,6 +196,20 @@ def _register_from_draft(request, draft, organisations) -> Case | None:
 # --- one case ------------------------------------------------------------------------
 
 
+def case_sections(request, case) -> list:
+    """Collect the panels other apps add to a case page (`case_section` on AppConfig)."""
+    from django.apps import apps
+
+    sections = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "case_section", None)
+        if provider is not None:
+            section = provider(request, case)
+            if section:
+                sections.append(section)
+    return sections
+
+
 def _detail_context(request, case, identity=False) -> dict:
     situation = getattr(case, "situation", None)
     case_codes = list(case.codes.all())
@@ -207,6 +221,7 @@ def _detail_context(request, case, identity=False) -> dict:
             multi.append((field.label, [codes.label(list_name, v) for v in values]))
     user = request.user
     return {
+        "sections": case_sections(request, case),
         "case": case,
         "person": case.person,
         "situation": situation,

@@ -74,9 +74,7 @@ def problems(po_path: Path) -> list[str]:
             found.append(f"{po_path}: fuzzy: {entry.msgid!r}")
         elif not entry.translated():
             found.append(f"{po_path}: untranslated: {entry.msgid!r}")
-        elif entry.msgid_plural and (
-            sum(1 for v in entry.msgstr_plural.values() if v) < forms
-        ):
+        elif entry.msgid_plural and (sum(1 for v in entry.msgstr_plural.values() if v) < forms):
             # A missing form falls back to another language's catalogue at run time.
             found.append(f"{po_path}: needs {forms} plural forms: {entry.msgid!r}")
     return found

@@ -19,6 +19,19 @@ class JusticeConfig(AppConfig):
 
         add_case_visibility(represented_cases)
 
+    def case_section(self, request, case):
+        """The proceedings a victim's case takes part in, as far as the user may see them."""
+        from himoya.access.justice import proceedings_of_case
+
+        proceedings = list(proceedings_of_case(request.user, case))
+        if not proceedings:
+            return None
+        return {
+            "title": _("Proceedings"),
+            "template": "justice/case_section.html",
+            "proceedings": proceedings,
+        }
+
     def home_section(self, request):
         """Upcoming hearings and deadlines of the proceedings the user follows."""
         from himoya.access import policy

@@ -57,6 +57,9 @@ class Source:
     person_is_unit: bool = False
     unique_rows: bool = True
     also_owned_by: tuple[str, ...] = ()
+    # All rows of the model, unfiltered: where repeated units and persons are looked up
+    # (a superset of any filtered facts, so it is shared and can use a plain index).
+    everything: Callable[[], QuerySet] | None = None
 
     def dimension(self, key: str) -> Dimension:
         for d in self.dimensions:
@@ -298,7 +301,8 @@ def _repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
     superset is still exact), so every figure of a page over the same facts shares it.
     """
     cache = _shared.get()
-    key = indicator.source.key
+    source = indicator.source
+    key = source.key if source.everything is None else source.everything().model._meta.label
     if cache is not None and key in cache:
         return cache[key]
     found = _find_repeated(indicator.source)
@@ -314,12 +318,13 @@ def _find_repeated(source: Source) -> dict[str, list]:
         wanted.append("unit_id")
     if not source.person_is_unit:
         wanted.append("person_id")
+    rows = source.everything or (lambda: source.base(None))
     for column in wanted:
-        qs = source.base(None).values(**{"_who": F(source.columns[column])})
+        qs = rows().values(**{"_who": F(source.columns[column])})
         if column == "person_id" and not source.unique_rows:
             qs = qs.annotate(_n=Count(source.columns["unit_id"], distinct=True))
         else:
-            qs = qs.annotate(_n=Count("pk"))
+            qs = qs.annotate(_n=Count("*"))
         found[column] = list(qs.filter(_n__gt=1).order_by().values_list("_who", flat=True))
     return found
 

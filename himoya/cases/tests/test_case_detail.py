@@ -91,3 +91,14 @@ class TestShowIdentity:
     def test_anonymous_is_sent_to_login(self, client, org, make_user):
         case = register_case(org, make_user(org, Role.CASEWORKER))
         assert client.post(identity(case)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_case_page_shows_the_panels_of_referrals_and_assistance(client, login, org, make_user):
+    user = make_user(org, Role.CASEWORKER)
+    case = register_case(org, user)
+    login(user)
+    response = client.get(detail(case))
+    titles = [str(s["title"]) for s in response.context["sections"]]
+    assert len(titles) >= 2
+    assert reverse("case_referrals", args=[case.pk]) in response.content.decode()
