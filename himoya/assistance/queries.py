@@ -13,9 +13,10 @@ Counting unit: one case.
 
 import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 
-from himoya.assistance.models import FollowUp, RiskAssessment, ServiceDelivery, SupportPlan
+from himoya.assistance.models import RiskAssessment, ServiceDelivery, SupportPlan
+from himoya.stats import figures
 from himoya.vocab import registry
 
 
@@ -35,23 +36,31 @@ def services_delivered_by_type(start=None, end=None, organisations=None) -> list
     """Services that started in the period, by type.
 
     Rows: {"key", "label", "spl_Type", "count", "cases", "cost_somoni"}; counting unit one
-    service delivered (and, in "cases", distinct cases). Cost sums the costs recorded.
+    service delivered (and, in "cases", distinct cases), both from the indicator engine;
+    a service belongs to the provider's and the case owner's figures. Cost sums the
+    costs recorded (a sum, so it is added up here).
     """
-    qs = _orgs(_period(ServiceDelivery.objects.all(), "started_on", start, end), organisations)
-    rows = qs.values("service").annotate(
-        n=Count("id"), cases=Count("case_id", distinct=True), cost=Sum("cost_somoni")
+    by = ("service",)
+    counts = figures.counts("services", by, start, end, organisations)
+    cases = figures.counts("cases_served", by, start, end, organisations)
+    qs = _period(ServiceDelivery.objects.all(), "started_on", start, end)
+    if organisations is not None:
+        ids = list(organisations)
+        qs = qs.filter(Q(provider_id__in=ids) | Q(case__organisation_id__in=ids))
+    costs = dict(
+        qs.values("service").annotate(cost=Sum("cost_somoni")).values_list("service", "cost")
     )
     out = []
-    for r in rows:
-        code = registry.get("assistance_service", r["service"])
+    for (service,), n in counts.items():
+        code = registry.get("assistance_service", service)
         out.append(
             {
-                "key": r["service"],
-                "label": registry.label("assistance_service", r["service"]),
+                "key": service,
+                "label": registry.label("assistance_service", service),
                 "spl_Type": code.extra.get("spl_Type", "") if code else "",
-                "count": r["n"],
-                "cases": r["cases"],
-                "cost_somoni": r["cost"],
+                "count": n,
+                "cases": cases.get((service,), 0),
+                "cost_somoni": costs.get(service),
             }
         )
     return sorted(out, key=lambda r: (-r["count"], r["key"]))
@@ -90,30 +99,32 @@ def complete_support_packages(start=None, end=None, organisations=None) -> dict:
 def follow_up_outcomes(start=None, end=None, organisations=None) -> dict:
     """Follow-ups due in the period: done ones by outcome, re-victimised, not yet done.
 
-    Counting unit: one follow-up (a case has up to three). Returns {"by_outcome": [rows],
+    Counting unit: one follow-up (a case has up to three); "re_victimised_cases" counts
+    cases. Every count comes from the indicator engine. Returns {"by_outcome": [rows],
     "re_victimised_cases": n, "done": n, "not_done": n, "overdue": n}.
     """
-    qs = _orgs(_period(FollowUp.objects.all(), "due_on", start, end), organisations)
-    done = qs.filter(done_on__isnull=False)
-    rows = done.values("outcome").annotate(n=Count("id"))
+    done = {"done_on__isnull": False}
+    not_done = {"done_on__isnull": True}
     today = datetime.date.today()
+    rows = figures.counts("follow_ups", ("outcome",), start, end, organisations, done)
     return {
         "by_outcome": sorted(
             (
                 {
-                    "key": r["outcome"],
-                    "label": registry.label("followup_outcome", r["outcome"]),
-                    "count": r["n"],
+                    "key": outcome,
+                    "label": registry.label("followup_outcome", outcome),
+                    "count": n,
                 }
-                for r in rows
+                for (outcome,), n in rows.items()
             ),
             key=lambda r: (-r["count"], r["key"]),
         ),
-        "re_victimised_cases": done.filter(Q(re_victimised=True) | Q(outcome="re_victimised"))
-        .values("case_id")
-        .distinct()
-        .count(),
-        "done": done.count(),
-        "not_done": qs.filter(done_on__isnull=True).count(),
-        "overdue": qs.filter(done_on__isnull=True, due_on__lt=today).count(),
+        "re_victimised_cases": figures.total(
+            "follow_up_cases", start, end, organisations, {**done, "trafficked_again": True}
+        ),
+        "done": figures.total("follow_ups", start, end, organisations, done),
+        "not_done": figures.total("follow_ups", start, end, organisations, not_done),
+        "overdue": figures.total(
+            "follow_ups", start, end, organisations, {**not_done, "due_on__lt": today}
+        ),
     }

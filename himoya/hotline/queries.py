@@ -1,13 +1,15 @@
 """Counts of hotline contacts for the statistics pages (one call or message = one contact).
 
 Date ranges are inclusive, in Dushanbe time; an empty outcome means none was recorded.
+Every count comes from the indicator engine (the "contacts" indicator).
 """
 
 import datetime
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from himoya.hotline.models import HotlineContact
+from himoya.stats import figures
 
 
 def contacts_in(start: datetime.date, end: datetime.date, organisations=None) -> QuerySet:
@@ -18,8 +20,8 @@ def contacts_in(start: datetime.date, end: datetime.date, organisations=None) ->
 
 
 def _by(field, start, end, organisations):
-    rows = contacts_in(start, end, organisations).values(field).annotate(n=Count("id"))
-    return {r[field]: r["n"] for r in rows.order_by()}
+    found = figures.counts("contacts", (field,), start, end, organisations)
+    return {k[0]: n for k, n in found.items()}
 
 
 def contacts_by_topic(start, end, organisations=None) -> dict[str, int]:
@@ -43,9 +45,9 @@ def contacts_by_region(start, end, organisations=None) -> dict[str, int]:
 
 
 def contacts_by_topic_and_outcome(start, end, organisations=None) -> dict[tuple, int]:
-    rows = contacts_in(start, end, organisations).values("topic", "outcome").annotate(n=Count("id"))
-    return {(r["topic"], r["outcome"]): r["n"] for r in rows.order_by()}
+    return figures.counts("contacts", ("topic", "outcome"), start, end, organisations)
 
 
 def total_minutes(start, end, organisations=None) -> int:
+    """Minutes on the line: a sum, not a count, so it is added up here."""
     return contacts_in(start, end, organisations).aggregate(m=Sum("duration_minutes"))["m"] or 0

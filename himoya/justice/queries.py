@@ -18,10 +18,10 @@ from himoya.justice.models import (
     Hearing,
     LegalRepresentation,
     Proceeding,
-    ProceedingArticle,
     StageChange,
     VictimParticipation,
 )
+from himoya.stats import figures
 
 
 def _period(field: str, start, end) -> Q:
@@ -56,25 +56,18 @@ def proceedings_by_article_and_stage(start=None, end=None, organisation_ids=None
 
     A proceeding charged under two articles counts once under each.
     """
-    rows = (
-        ProceedingArticle.objects.filter(
-            Q(proceeding__kind="criminal")
-            & _period("proceeding__opened_on", start, end)
-            & Q(
-                **(
-                    {}
-                    if organisation_ids is None
-                    else {"proceeding__organisation_id__in": organisation_ids}
-                )
-            )
-        )
-        .values("article", "proceeding__stage")
-        .annotate(proceedings=Count("proceeding", distinct=True))
-        .order_by("article", "proceeding__stage")
+    found = figures.counts(
+        "proceedings",
+        ("article", "stage"),
+        start,
+        end,
+        organisation_ids,
+        filters={"kind": "criminal"},
     )
     return [
-        {"article": r["article"], "stage": r["proceeding__stage"], "proceedings": r["proceedings"]}
-        for r in rows
+        {"article": article, "stage": stage, "proceedings": n}
+        for (article, stage), n in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1]))
+        if article is not None
     ]
 
 
@@ -85,29 +78,19 @@ def _defendants(organisation_ids):
     return qs
 
 
+STATUS_INDICATORS = {"suspected": "suspects", "prosecuted": "prosecuted", "convicted": "convicted"}
+
+
 def persons_by_status(start=None, end=None, organisation_ids=None, by=("sex", "citizenship")):
     """Persons suspected, prosecuted and convicted, by sex and citizenship.
 
     Suspected: in a proceeding opened in the period. Prosecuted: indicted in the period.
     Convicted: convicted by a decision dated in the period.
     """
-    base = _defendants(organisation_ids)
-    indicted = StageChange.objects.filter(stage="prosecution").filter(_period("on", start, end))
-    selections = {
-        "suspected": base.filter(_period("proceeding__opened_on", start, end)),
-        "prosecuted": base.filter(
-            status__in=["accused", "convicted", "acquitted"],
-            proceeding__in=indicted.values("proceeding_id"),
-        ),
-        "convicted": base.filter(status="convicted").filter(
-            _period("proceeding__outcome_on", start, end)
-        ),
-    }
-    fields = [f"perpetrator__{f}" for f in by]
+    by = tuple(by)
     table: dict[tuple, dict] = {}
-    for status, qs in selections.items():
-        for row in qs.values(*fields).annotate(n=Count("perpetrator", distinct=True)):
-            key = tuple(row[f] for f in fields)
+    for status, indicator in STATUS_INDICATORS.items():
+        for key, n in figures.counts(indicator, by, start, end, organisation_ids).items():
             entry = table.setdefault(
                 key,
                 {
@@ -117,7 +100,7 @@ def persons_by_status(start=None, end=None, organisation_ids=None, by=("sex", "c
                     "convicted": 0,
                 },
             )
-            entry[status] = row["n"]
+            entry[status] = n
     return sorted(table.values(), key=lambda e: tuple(str(e[f]) for f in by))
 
 
@@ -125,7 +108,11 @@ PRISON_BRACKETS = [(0, 60, "under5"), (60, 120, "from5to10"), (120, 10**6, "over
 
 
 def sentences(start=None, end=None, organisation_ids=None) -> dict:
-    """Convicted persons by sentence type, and prison terms by length (decision in period)."""
+    """Convicted persons by sentence type, and prison terms by length (decision in period).
+
+    `convicted` is the engine's count of persons (a person convicted twice counts once);
+    the sentences are counted per conviction.
+    """
     convicted = (
         _defendants(organisation_ids)
         .filter(status="convicted")
@@ -140,7 +127,8 @@ def sentences(start=None, end=None, organisation_ids=None) -> dict:
             for lo, hi, label in PRISON_BRACKETS:
                 if lo <= d.prison_months < hi:
                     by_length[label] += 1
-    return {"convicted": len(convicted), "by_type": by_type, "prison_by_length": by_length}
+    persons = figures.total("convicted", start, end, organisation_ids)
+    return {"convicted": persons, "by_type": by_type, "prison_by_length": by_length}
 
 
 def compensation(start=None, end=None, organisation_ids=None) -> dict:

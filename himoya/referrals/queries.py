@@ -1,6 +1,7 @@
 """Figures on referrals for the statistics pages.
 
-Counting unit: one referral (not one person). The period filters on the day a referral
+Counting unit: one referral (not one person); every count comes from the indicator
+engine (the "referrals" indicator). The period filters on the day a referral
 was sent (`sent_at`, in the server's time zone); `organisations` limits to referrals sent
 or received by those organisations (None: all). Small-cell suppression is the caller's
 job (the stats app), as it is for every figure.
@@ -9,10 +10,11 @@ job (the stats app), as it is for every figure.
 import datetime
 import statistics
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from himoya.referrals.models import Referral, ReferralService
+from himoya.referrals.models import Referral
+from himoya.stats import figures
 from himoya.vocab import registry
 
 ACCEPTED = (Referral.Status.ACCEPTED, Referral.Status.DELIVERED, Referral.Status.COMPLETED)
@@ -37,6 +39,12 @@ def referrals_in(
     return qs
 
 
+def _slugs(ids) -> dict:
+    from himoya.organisations.models import Organisation
+
+    return dict(Organisation.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "slug"))
+
+
 def referrals_by(by: str, start=None, end=None, organisations=None) -> list[dict]:
     """Count referrals by `sender`, `receiver`, `service` or `outcome`.
 
@@ -44,57 +52,43 @@ def referrals_by(by: str, start=None, end=None, organisations=None) -> list[dict
     services counts once under each. Outcome is the referral's status now; a referral to
     an organisation outside Himoya has receiver key "external".
     """
-    qs = referrals_in(start, end, organisations)
-    if by == "sender":
-        rows = qs.values("from_organisation_id", "from_organisation__slug").annotate(n=Count("id"))
-        return _sorted(
-            {
-                "key": r["from_organisation__slug"],
-                "label": r["from_organisation__slug"],
-                "count": r["n"],
-            }
-            for r in rows
-        )
-    if by == "receiver":
-        rows = qs.values("to_organisation__slug").annotate(n=Count("id"))
-        return _sorted(
-            {
-                "key": r["to_organisation__slug"] or "external",
-                "label": r["to_organisation__slug"] or "external",
-                "count": r["n"],
-            }
-            for r in rows
-        )
+    dimension = {
+        "sender": "organisation",
+        "receiver": "receiver",
+        "service": "service",
+        "outcome": "referral_status",
+    }.get(by)
+    if dimension is None:
+        raise ValueError(f"unknown grouping {by!r}")
+    found = {
+        k[0]: n
+        for k, n in figures.counts("referrals", (dimension,), start, end, organisations).items()
+    }
+    if by in ("sender", "receiver"):
+        slugs = _slugs(found)
+        rows = []
+        for org_id, n in found.items():
+            key = slugs.get(org_id) or "external"
+            rows.append({"key": key, "label": key, "count": n})
+        return _sorted(rows)
     if by == "service":
-        rows = (
-            ReferralService.objects.filter(referral__in=qs)
-            .values("service")
-            .annotate(n=Count("referral_id", distinct=True))
-        )
         return _sorted(
-            {
-                "key": r["service"],
-                "label": registry.label("assistance_service", r["service"]),
-                "count": r["n"],
-            }
-            for r in rows
+            {"key": code, "label": registry.label("assistance_service", code), "count": n}
+            for code, n in found.items()
+            if code is not None
         )
-    if by == "outcome":
-        labels = dict(Referral.Status.choices)
-        rows = qs.values("status").annotate(n=Count("id"))
-        return _sorted(
-            {
-                "key": r["status"],
-                "label": str(labels.get(r["status"], r["status"])),
-                "count": r["n"],
-            }
-            for r in rows
-        )
-    raise ValueError(f"unknown grouping {by!r}")
+    labels = dict(Referral.Status.choices)
+    return _sorted(
+        {"key": status, "label": str(labels.get(status, status)), "count": n}
+        for status, n in found.items()
+    )
 
 
 def _sorted(rows) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["count"], r["key"] or ""))
+
+
+_ACCEPTED = {"status__in": list(ACCEPTED), "answered_at__isnull": False}
 
 
 def median_hours_to_acceptance(start=None, end=None, organisations=None) -> dict:
@@ -108,9 +102,10 @@ def median_hours_to_acceptance(start=None, end=None, organisations=None) -> dict
         .filter(status__in=ACCEPTED, answered_at__isnull=False)
         .values_list("sent_at", "answered_at")
     ]
+    accepted = figures.total("referrals", start, end, organisations, _ACCEPTED)
     return {
         "median_hours": round(statistics.median(waits), 1) if waits else None,
-        "accepted": len(waits),
+        "accepted": accepted,
     }
 
 
@@ -125,7 +120,10 @@ def median_hours_to_acceptance_by_receiver(start=None, end=None, organisations=N
     )
     for slug, wait in rows:
         waits.setdefault(slug, []).append(wait.total_seconds() / 3600)
+    found = figures.counts("referrals", ("receiver",), start, end, organisations, _ACCEPTED)
+    slugs = _slugs(k[0] for k in found)
+    accepted = {slugs.get(k[0]): n for k, n in found.items()}
     return [
-        {"key": slug, "median_hours": round(statistics.median(w), 1), "accepted": len(w)}
-        for slug, w in sorted(waits.items())
+        {"key": slug, "median_hours": round(statistics.median(w), 1), "accepted": accepted[slug]}
+        for slug, w in sorted(waits.items(), key=lambda kv: kv[0] or "")
     ]

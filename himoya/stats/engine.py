@@ -46,6 +46,8 @@ class Source:
     columns a request needs are selected, so unused joins cost nothing.
     `person_is_unit`: each unit is its own person (a screening, a call).
     `unique_rows`: each row is a different unit (per child-table code).
+    `also_owned_by`: further organisation columns; a fact belongs to an organisation's
+    figures when any owner column names it (a referral is the sender's and the receiver's).
     """
 
     key: str
@@ -54,6 +56,7 @@ class Source:
     dimensions: tuple[Dimension, ...]
     person_is_unit: bool = False
     unique_rows: bool = True
+    also_owned_by: tuple[str, ...] = ()
     # All rows of the model, unfiltered: where repeated units and persons are looked up
     # (a superset of any filtered facts, so it is shared and can use a plain index).
     everything: Callable[[], QuerySet] | None = None
@@ -256,7 +259,11 @@ def fact_queryset(indicator, scope, multi, filters, period, prev, columns):
     if filters:
         qs = qs.filter(**filters)
     if scope.org_ids is not None:
-        qs = qs.filter(**{f"{source.columns['org_id']}__in": sorted(scope.org_ids)})
+        ids = sorted(scope.org_ids)
+        owned = Q(**{f"{source.columns['org_id']}__in": ids})
+        for path in source.also_owned_by:
+            owned |= Q(**{f"{path}__in": ids})
+        qs = qs.filter(owned)
     if isinstance(date_path, str):
         qs = qs.filter(_window(date_path, period, prev))
     positional, named = [], {}

@@ -179,6 +179,7 @@ UNITS = {
     "screenings": _("screenings"),
     "referrals": _("referrals"),
     "services": _("services delivered"),
+    "follow_ups": _("follow-ups after a case is closed"),
     "proceedings": _("proceedings"),
     "perpetrators": _("persons (suspects, accused, convicted)"),
     "contacts": _("hotline contacts"),
@@ -230,6 +231,25 @@ def _register_other_stages() -> None:
         ),
         Indicator(
             "services", _("Services delivered"), "services", s.SERVICES, data_source=assistance
+        ),
+        Indicator(
+            "cases_served",
+            _("Cases that received services"),
+            "cases",
+            s.SERVICE_CASES,
+            count="person_id",
+            data_source=assistance,
+        ),
+        Indicator(
+            "follow_ups", _("Follow-ups due"), "follow_ups", s.FOLLOW_UPS, data_source=assistance
+        ),
+        Indicator(
+            "follow_up_cases",
+            _("Cases with a follow-up due"),
+            "cases",
+            s.FOLLOW_UPS,
+            count="person_id",
+            data_source=assistance,
         ),
         Indicator(
             "proceedings",

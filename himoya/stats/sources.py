@@ -4,8 +4,10 @@ Each source names its model's rows (`base`) and the columns the engine may selec
 its fixed aliases (`d`, `unit_id`, `person_id`, `org_id`, and one per dimension).
 """
 
-from django.db.models import FilteredRelation, Q
-from django.db.models.functions import TruncDate
+from dataclasses import replace
+
+from django.db.models import BooleanField, Case, F, FilteredRelation, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from himoya.stats.engine import Dimension, Source
@@ -21,6 +23,9 @@ def _model(label: str):
     from django.apps import apps
 
     return apps.get_model(label)
+
+
+# A screening's outcome is the responder's decision, else the rule's suggestion.
 
 
 def _screenings(multi):
@@ -55,9 +60,27 @@ def _proceedings(multi):
 
 def _defendants(status: Q):
     def base(multi):
-        return _model("justice.Defendant").objects.filter(status)
+        return _model("justice.Defendant").objects.filter(status, proceeding__kind="criminal")
 
     return base
+
+
+def _indicted(multi):
+    """Accused, convicted or acquitted persons, once per indictment of their proceeding."""
+    return (
+        _model("justice.Defendant")
+        .objects.annotate(
+            indicted=FilteredRelation(
+                "proceeding__stage_changes",
+                condition=Q(proceeding__stage_changes__stage="prosecution"),
+            )
+        )
+        .filter(
+            proceeding__kind="criminal",
+            status__in=["accused", "convicted", "acquitted"],
+            indicted__isnull=False,
+        )
+    )
 
 
 def _status(value) -> str:
@@ -75,7 +98,7 @@ SCREENINGS = Source(
         "org_id": "organisation_id",
         "region": "region",
         "age_group": "age_group",
-        "outcome": "decision",
+        "outcome": Coalesce(NullIf(F("decision"), Value("")), F("suggested")),
         "suspected": "suspected_form",
     },
     (
@@ -148,6 +171,7 @@ REFERRALS = Source(
         Dimension("service", _("Service"), "code", "assistance_service", multi="services"),
         Dimension("referral_status", _("Status"), "referral_status", labeller=_status),
     ),
+    also_owned_by=("to_organisation_id",),
 )
 SERVICES = Source(
     "services",
@@ -160,6 +184,36 @@ SERVICES = Source(
         "service": "service",
     },
     (ORG, MONTH, YEAR, Dimension("service", _("Service"), "service", "assistance_service")),
+    also_owned_by=("case__organisation_id",),
+)
+# The same facts, with the case as "whom it concerns": cases served, not persons.
+SERVICE_CASES = replace(
+    SERVICES, key="service_cases", columns={**SERVICES.columns, "person_id": "case_id"}
+)
+
+
+def _follow_ups(multi):
+    return _model("assistance.FollowUp").objects.annotate(
+        trafficked_again=Case(
+            When(Q(re_victimised=True) | Q(outcome="re_victimised"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+# Follow-ups after a case is closed, on the day they are due; whom they concern: the case.
+FOLLOW_UPS = Source(
+    "follow_ups",
+    _follow_ups,
+    {
+        "d": "due_on",
+        "unit_id": "pk",
+        "person_id": "case_id",
+        "org_id": "case__organisation_id",
+        "outcome": "outcome",
+    },
+    (ORG, MONTH, YEAR, Dimension("outcome", _("Outcome"), "outcome", "followup_outcome")),
 )
 PROCEEDINGS = Source(
     "proceedings",
@@ -213,7 +267,9 @@ DEFENDANT_DIMENSIONS = (
     Dimension("citizenship", _("Citizenship"), "citizenship", "country"),
     Dimension("age_group", _("Age group"), "age_group", "age_group"),
 )
-# A person accused in two proceedings counts once: rows are not unique per person.
+# Persons in criminal proceedings. A person accused in two proceedings counts once: rows
+# are not unique per person. Prosecuted: indicted (the proceeding reached the prosecution
+# stage) in the period; convicted: by a decision dated in the period.
 SUSPECTS = Source(
     "suspects",
     _defendants(Q()),
@@ -224,8 +280,8 @@ SUSPECTS = Source(
 )
 PROSECUTED = Source(
     "prosecuted",
-    _defendants(~Q(proceeding__stage="investigation")),
-    _defendant_columns("proceeding__opened_on"),
+    _indicted,
+    _defendant_columns("indicted__on"),
     DEFENDANT_DIMENSIONS,
     person_is_unit=True,
     unique_rows=False,

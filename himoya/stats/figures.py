@@ -1,0 +1,50 @@
+"""Plain counts from the indicator engine, for the apps' own figure functions.
+
+The apps' `queries.py` modules keep their signatures (optional `start`/`end` dates,
+optional organisation ids) and read every count from here, so a figure on an app's page
+is the same number the dashboard and the reports show.
+"""
+
+import datetime
+
+from himoya.stats import engine, periods
+
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
+def period(start=None, end=None) -> periods.Period:
+    """Return the period from `start` to `end` (inclusive); an open end means no limit."""
+    return periods.custom(start or EARLIEST, end or LATEST)
+
+
+def scope(organisation_ids=None) -> engine.Scope:
+    """Return the scope of the given organisations (None: all), with no small-cell hiding.
+
+    Organisations may be given as ids or as Organisation objects.
+    """
+    if organisation_ids is None:
+        return engine.Scope(None, 0)
+    return engine.Scope(frozenset(getattr(o, "pk", o) for o in organisation_ids), 0)
+
+
+def _indicator(key: str) -> engine.Indicator:
+    from himoya.stats.indicators import INDICATORS
+
+    return INDICATORS[key]
+
+
+def counts(key, by, start=None, end=None, organisation_ids=None, filters=None) -> dict:
+    """Return {value tuple: count} of indicator `key` broken down by the dimensions `by`."""
+    table = engine.compute(
+        _indicator(key), period(start, end), scope(organisation_ids), by, filters, compare=False
+    )
+    return {cell.key: cell.current for cell in table.cells}
+
+
+def total(key, start=None, end=None, organisation_ids=None, filters=None) -> int:
+    """Return the count of indicator `key` in the period."""
+    table = engine.compute(
+        _indicator(key), period(start, end), scope(organisation_ids), (), filters, compare=False
+    )
+    return table.total.current
