@@ -4,6 +4,7 @@ from himoya.assistance import views
 
 urlpatterns = [
     path("cases/<int:case_id>/", views.case_assistance, name="case_assistance"),
+    path("cases/<int:case_id>/safety-plan/", views.case_safety_plan, name="case_safety_plan"),
     path("cases/<int:case_id>/plan/", views.plan_edit, name="plan_edit"),
     path("cases/<int:case_id>/plan/close/", views.plan_close, name="plan_close"),
     path("cases/<int:case_id>/services/add/", views.service_add, name="service_delivery_add"),

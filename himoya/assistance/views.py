@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from himoya.access import assistance as access
 from himoya.access import policy, roles
@@ -24,6 +25,7 @@ from himoya.assistance.forms import (
     all_providers,
 )
 from himoya.assistance.models import ServiceDelivery, SupportPlan
+from himoya.audit.actions import Action, record
 from himoya.organisations.models import Organisation
 
 
@@ -38,6 +40,29 @@ def _own_case(request, case_id, perm=roles.CHANGE_CASE):
 def case_assistance(request, case_id):
     """Support plan, services, risk and follow-ups of a case, as far as the user may see."""
     case, organisation = case_for(request, case_id, roles.VIEW_CASE)
+    return _case_assistance_page(request, case, organisation, reveal=False)
+
+
+@login_required
+@require_POST
+def case_safety_plan(request, case_id):
+    """Show the latest risks and safety plan: where a person hides is identity (audited)."""
+    case, organisation = case_for(request, case_id, roles.VIEW_CASE)
+    policy.require(request.user, roles.VIEW_IDENTITY, case.organisation, request=request)
+    latest = access.risk_assessments_visible_to(request.user).filter(case=case).first()
+    if latest is not None:
+        record(
+            Action.VIEW_IDENTITY,
+            actor=request.user,
+            organisation=case.organisation,
+            obj=latest,
+            fields=["risks", "safety_plan"],
+            request=request,
+        )
+    return _case_assistance_page(request, case, organisation, reveal=True)
+
+
+def _case_assistance_page(request, case, organisation, *, reveal):
     user = request.user
     own = organisation.pk == case.organisation_id
     plan = access.support_plans_visible_to(user).filter(case=case).first()
@@ -48,6 +73,10 @@ def case_assistance(request, case_id):
         {
             "case": case,
             "own": own,
+            "reveal_safety_plan": reveal,
+            "can_reveal_safety_plan": policy.has_perm(
+                user, roles.VIEW_IDENTITY, case.organisation_id
+            ),
             "plan": plan,
             "services": access.service_deliveries_visible_to(user).filter(case=case),
             "risks": access.risk_assessments_visible_to(user).filter(case=case)[:10],

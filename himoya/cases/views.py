@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from himoya.access import cases as access
 from himoya.access import policy, roles
+from himoya.audit.actions import Action, record
 from himoya.cases import actions, codes, queries
 from himoya.cases.forms import (
     CaseFilterForm,
@@ -49,6 +50,24 @@ def _require_any(request, *perms) -> None:
         policy.require(request.user, perms[0], request=request)
 
 
+def _name_search_scope(request, cases, form):
+    """Searching by name finds out who is registered: it needs the right to see identities
+    in the cases' organisation, and each search is audited (without the name searched)."""
+    org_ids = policy.org_ids_with(request.user, roles.VIEW_IDENTITY)
+    if not org_ids:
+        form.add_error("q", _("Searching by name needs the right to see identities."))
+        return cases.none()
+    record(
+        Action.VIEW_IDENTITY,
+        actor=request.user,
+        organisation=policy.first_org_with(request.user, roles.VIEW_IDENTITY),
+        object_type="cases.person",
+        detail="name search",
+        request=request,
+    )
+    return cases.filter(organisation_id__in=org_ids)
+
+
 @login_required
 def case_list(request):
     """List the cases the user may open, with filters and search by name in any script."""
@@ -59,6 +78,8 @@ def case_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     if request.GET and not form.is_valid():
         cases = cases.none()
+    if filters.get("q"):
+        cases = _name_search_scope(request, cases, form)
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:

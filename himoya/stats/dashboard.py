@@ -163,7 +163,6 @@ def may_drill(user) -> bool:
 
 def table_view(table, user) -> list[dict]:
     """Rows as displayed, with links to the records behind a figure for those allowed."""
-    threshold = table.threshold
     drill = (
         may_drill(user)
         and table.indicator.source.key == "cases_registered"
@@ -188,8 +187,8 @@ def table_view(table, user) -> list[dict]:
         rows.append(
             {
                 "labels": cell.labels,
-                "current": cell.shown(cell.current, threshold),
-                "previous": cell.shown(cell.previous, threshold),
+                "current": cell.shown_current,
+                "previous": cell.shown_previous,
                 "change": "" if cell.suppressed else cell.change,
                 "percent": None if cell.suppressed else cell.percent,
                 "link": link,
@@ -226,8 +225,8 @@ def _cell_json(cell, threshold) -> dict:
     return {
         "key": [v if not isinstance(v, bool) else v for v in cell.key],
         "labels": list(cell.labels),
-        "current": cell.shown(cell.current, threshold) if cell.suppressed else cell.current,
-        "previous": cell.shown(cell.previous, threshold) if cell.suppressed else cell.previous,
+        "current": cell.hidden_current or cell.current,
+        "previous": cell.hidden_previous or cell.previous,
         "change": None if cell.suppressed else cell.change,
         "percent": None if cell.suppressed or cell.percent is None else int(cell.percent),
     }

@@ -95,7 +95,23 @@ class Cell:
     current: int
     previous: int
     persons: int
-    suppressed: bool = False
+    persons_previous: int = 0
+    # What is displayed instead of a number too small to show ("<5"), or of a number
+    # hidden so that a small one cannot be worked out from the total ("…").
+    hidden_current: str = ""
+    hidden_previous: str = ""
+
+    @property
+    def suppressed(self) -> bool:
+        return bool(self.hidden_current or self.hidden_previous)
+
+    @property
+    def shown_current(self) -> str:
+        return self.hidden_current or str(self.current)
+
+    @property
+    def shown_previous(self) -> str:
+        return self.hidden_previous or str(self.previous)
 
     @property
     def change(self) -> int:
@@ -108,12 +124,6 @@ class Cell:
             return None
         pct = Decimal(self.change * 100) / Decimal(self.previous)
         return int(pct.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-    def shown(self, value: int, threshold: int) -> str:
-        """Return the number as displayed: '<5' when the cell is suppressed."""
-        if self.suppressed and 0 < value < threshold:
-            return f"<{threshold}"
-        return str(value)
 
 
 @dataclass
@@ -206,6 +216,12 @@ def compute_many(
             )
     total_cells = cells[()]
     total = total_cells[0] if total_cells else Cell((), (), 0, 0, 0)
+    threshold = scope.suppress_below
+    if threshold:
+        _suppress([total], total, threshold)
+        for by, found in cells.items():
+            if by:
+                _suppress(found, total, threshold)
     return {
         by: Table(
             indicator,
@@ -423,7 +439,6 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
         for by in bys:
             counts[by] = _align_calendar(by, counts[by], period)
     tables = {}
-    threshold = scope.suppress_below
     for by in bys:
         cells = []
         for key, found in counts[by].items():
@@ -442,7 +457,7 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
                     current=current,
                     previous=previous,
                     persons=persons[0],
-                    suppressed=bool(threshold) and 0 < persons[0] < threshold,
+                    persons_previous=persons[1],
                 )
             )
         if by:
@@ -481,6 +496,33 @@ def _align_calendar(by, found: dict, period) -> dict:
             old = into.get(name, (0, 0))
             into[name] = (old[0] + c, old[1] + p)
     return merged
+
+
+def _suppress(cells: list[Cell], total: Cell, threshold: int) -> None:
+    """Hide figures based on fewer than `threshold` persons, in either period.
+
+    When a breakdown hides exactly one figure of a column while its total is shown, the
+    next smallest figure of that column is hidden too ("…"), or the small one could be
+    worked out by subtraction.
+    """
+    small = f"<{threshold}"
+    for cell in cells:
+        if 0 < cell.persons < threshold:
+            cell.hidden_current = small
+        if 0 < cell.persons_previous < threshold:
+            cell.hidden_previous = small
+    for value, hidden, total_hidden in (
+        ("current", "hidden_current", total.hidden_current),
+        ("previous", "hidden_previous", total.hidden_previous),
+    ):
+        if total_hidden or any(c is total for c in cells):
+            continue
+        primary = [c for c in cells if getattr(c, hidden)]
+        if len(primary) != 1:
+            continue
+        others = [c for c in cells if not getattr(c, hidden) and getattr(c, value) > 0]
+        if others:
+            setattr(min(others, key=lambda c: getattr(c, value)), hidden, "…")
 
 
 def _minus(rows: tuple[int, int], correction) -> tuple[int, int]:

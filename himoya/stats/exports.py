@@ -20,10 +20,6 @@ def _dim_titles(table) -> list[str]:
     return [str(table.indicator.source.dimension(k).label) for k in table.by]
 
 
-def _shown(cell, value, threshold) -> str:
-    return cell.shown(value, threshold)
-
-
 def _percent(cell) -> str:
     if cell.suppressed or cell.percent is None:
         return ""
@@ -45,12 +41,11 @@ def _meta(result) -> list[tuple[str, str]]:
 
 def table_rows(table):
     """Yield the rows of one table as shown: labels, current, previous, change, percent."""
-    threshold = table.threshold
     for cell in table.cells:
         yield [
             *cell.labels,
-            _shown(cell, cell.current, threshold),
-            _shown(cell, cell.previous, threshold),
+            cell.shown_current,
+            cell.shown_previous,
             "" if cell.suppressed else str(cell.change),
             _percent(cell),
         ]
@@ -58,8 +53,8 @@ def table_rows(table):
     yield [
         _("Total"),
         *[""] * (len(table.by) - 1),
-        _shown(total, total.current, threshold),
-        _shown(total, total.previous, threshold),
+        total.shown_current,
+        total.shown_previous,
         "" if total.suppressed else str(total.change),
         _percent(total),
     ]

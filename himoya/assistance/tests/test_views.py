@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from himoya.access.roles import Role
 from himoya.assistance.models import FollowUp, RiskAssessment, ServiceDelivery, SupportPlan
 from himoya.audit.models import AuditEvent
 from himoya.referrals.tests.factories import give_consent, refer
@@ -41,7 +42,30 @@ class TestCaseAssistance:
         )
         login(world.worker)
         page = client.get(self.url(world)).content.decode()
-        assert "Safe housing" in page and "Stay at the shelter" in page
+        assert "Safe housing" in page
+        # Where the person stays is shown only on an explicit, audited request.
+        assert "Stay at the shelter" not in page
+        reveal = reverse("case_safety_plan", args=[world.case.pk])
+        assert "Stay at the shelter" in client.post(reveal).content.decode()
+        assert AuditEvent.objects.filter(
+            action="view_identity", actor=world.worker, object_type="assistance.riskassessment"
+        ).exists()
+
+    def test_org_admin_without_identity_right_cannot_read_the_safety_plan(
+        self, client, login, world, make_user
+    ):
+        RiskAssessment.objects.create(
+            case=world.case,
+            organisation=world.ngo,
+            assessed_on=datetime.date(2026, 3, 3),
+            level="high",
+            safety_plan="Stay at the shelter",
+            assessed_by=world.worker,
+        )
+        login(make_user(world.ngo, Role.ORG_ADMIN))
+        reveal = reverse("case_safety_plan", args=[world.case.pk])
+        assert "Stay at the shelter" not in client.get(self.url(world)).content.decode()
+        assert client.post(reveal).status_code == 403
 
     def test_receiver_sees_plan_only_when_shared_and_never_the_safety_plan(
         self, client, login, world, plan

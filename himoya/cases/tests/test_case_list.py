@@ -119,8 +119,9 @@ class TestCaseList:
         login(user)
         for _ in range(6):
             register_case(org, user)
-        # session, user, second-factor device, memberships, the page of cases
-        with django_assert_num_queries(5):
+        # session, user, second-factor device, memberships, the page of cases; and the
+        # name search's audit row (savepoint, head lock, insert, head update, release)
+        with django_assert_num_queries(10):
             response = client.get(URL, {"q": "Jamshed", "exploitation": "ForcedLabour"})
         assert len(response.context["cases"]) == 6
         label = registry.label("vic_TypeOfExploitation", "ForcedLabour", "tg")
@@ -139,3 +140,26 @@ def test_age_group_filter_takes_a_band_or_a_broad_group(client, login, org, make
     assert refs(client.get(URL, {"age_group": "9-17"})) == {girl.reference}
     assert refs(client.get(URL, {"age_group": "child"})) == {girl.reference}
     assert len(refs(client.get(URL, {"age_group": "adult"}))) == 1
+
+
+@pytest.mark.django_db
+def test_name_search_needs_the_right_to_see_identities_and_is_audited(
+    client, login, org, make_user
+):
+    from himoya.audit.models import AuditEvent
+    from himoya.cases.tests.factories import register_case
+
+    caseworker = make_user(org, Role.CASEWORKER)
+    register_case(org, caseworker)
+    login(make_user(org, Role.ORG_ADMIN))
+    response = client.get(reverse("case_list"), {"q": "Раҳимов"})
+    assert response.status_code == 200
+    assert list(response.context["cases"]) == []
+    assert response.context["form"].errors["q"]
+
+    client.logout()
+    login(caseworker)
+    response = client.get(reverse("case_list"), {"q": "Рахимов"})
+    assert len(response.context["cases"]) == 1
+    event = AuditEvent.objects.get(action="view_identity", actor=caseworker)
+    assert "Рахимов" not in str(event.payload())
