@@ -50,6 +50,13 @@ SAMPLE = 5_000
 DEFAULT_FILE = settings.HIMOYA_SHARED_DATA / "ctdc" / "ctdc_global_kanon_2021-07-15.feather"
 
 
+def ensure_schema() -> None:
+    """Bring the database's tables up to date (a fresh benchmark database has none)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
 def bench_org() -> Organisation:
     org, _ = Organisation.objects.get_or_create(
         slug="bench-ctdc",
@@ -209,6 +216,7 @@ def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FILE
     if connection.vendor != "postgresql":
         sys.exit("Run this against PostgreSQL (DATABASE_URL=postgres://...).")
+    ensure_schema()
     org = bench_org()
     empty(org)
     rows_total = feather.read_table(str(path)).num_rows
