@@ -122,6 +122,7 @@ def do_withdraw_consent(consent: Consent, *, acting_user, organisation=None) -> 
             fields=["status"],
             detail=f"{old}->stopped (consent {consent.pk} withdrawn)",
         )
+        _timeline(referral, "stopped", acting_user, referral.from_organisation)
         stopped.append(referral)
     return stopped
 
@@ -212,6 +213,7 @@ def do_send_referral(
         fields=["case", "to_organisation", "services", "shared_parts", "consent"],
         detail=f"case:{case.pk} to:{to_organisation.slug if to_organisation else 'external'}",
     )
+    _timeline(referral, "sent", acting_user, from_organisation)
     if to_organisation is not None:
         ReferralGrant.objects.create(
             referral=referral,
@@ -265,6 +267,22 @@ def _transition(referral, old, new, *, acting_user, organisation, fields) -> Non
         obj=referral,
         fields=["status", *fields],
         detail=f"{old}->{new}",
+    )
+    _timeline(referral, new, acting_user, organisation)
+
+
+def _timeline(referral, step: str, acting_user, organisation) -> None:
+    """Put a referral's step on the case's timeline (read by the case's own organisation)."""
+    from himoya.cases.actions import add_event
+
+    receiver = referral.to_organisation
+    add_event(
+        referral.case,
+        f"referral_{step}",
+        detail=receiver.slug if receiver is not None else "external",
+        actor=acting_user,
+        organisation=organisation,
+        obj=referral,
     )
 
 

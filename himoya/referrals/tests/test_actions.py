@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from himoya.access.referrals import cases_in_reach, shared_parts_for
 from himoya.access.roles import Role
@@ -133,3 +134,17 @@ def test_withdrawing_another_purpose_leaves_the_referral_alone(parties):
     assert actions.do_withdraw_consent(statistics, acting_user=worker) == []
     referral.refresh_from_db()
     assert referral.status == "sent" and referral.grant.is_active
+
+
+@pytest.mark.django_db
+def test_each_step_of_a_referral_is_on_the_case_timeline(parties):
+    ngo, shelter, worker, shelter_worker, case = parties
+    give_consent(case, worker, shelter)
+    referral = refer(case, worker, shelter)
+    actions.do_accept_referral(referral, acting_user=shelter_worker)
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds[-2:] == ["referral_sent", "referral_accepted"]
+    sent = case.events.get(kind="referral_sent")
+    with translation.override("tg"):  # labelled from the vocabulary
+        assert sent.label() == "Ба ташкилоти дигар равона шуд"
+    assert sent.detail == shelter.slug
