@@ -216,14 +216,14 @@ def table_json(table) -> dict:
         "by": list(table.by),
         "no_records": table.empty,
         "suppressed_below": threshold or None,
-        "total": _cell_json(table.total, threshold),
-        "cells": [_cell_json(c, threshold) for c in table.cells],
+        "total": _cell_json(table.total),
+        "cells": [_cell_json(c) for c in table.cells],
     }
 
 
-def _cell_json(cell, threshold) -> dict:
+def _cell_json(cell) -> dict:
     return {
-        "key": [v if not isinstance(v, bool) else v for v in cell.key],
+        "key": list(cell.key),
         "labels": list(cell.labels),
         "current": cell.hidden_current or cell.current,
         "previous": cell.hidden_previous or cell.previous,

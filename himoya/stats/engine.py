@@ -85,7 +85,6 @@ class Scope:
 
     org_ids: frozenset[int] | None  # None: every organisation
     suppress_below: int = 0  # 0: show every number
-    label: str = ""
 
 
 @dataclass
@@ -209,7 +208,7 @@ def compute_many(
     cells: dict[tuple[str, ...], list[Cell]] = {}
     prev = period.previous_year() if compare else None
     with _fast_aggregates():
-        repeated = _repeated(indicator, period, prev, scope, filters or {})
+        repeated = _repeated(indicator.source)
         for multi, bys in groups.items():
             cells.update(
                 _compute_group(indicator, period, prev, scope, multi, bys, filters or {}, repeated)
@@ -249,7 +248,7 @@ DERIVED = {
 }
 
 
-def _needed_columns(source: Source, dims, count: str, multi: str | None) -> list[str]:
+def _needed_columns(source: Source, dims) -> list[str]:
     cols = ["d", "unit_id", "person_id"]
     for k in dims:
         if k in DERIVED:
@@ -308,7 +307,7 @@ def shared_scans():
         _shared.reset(token)
 
 
-def _repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
+def _repeated(source: Source) -> dict[str, list]:
     """Find the units and persons that have more than one fact row at all.
 
     Only their rows can be counted twice in a cell; usually there are few, often none,
@@ -317,11 +316,10 @@ def _repeated(indicator, period, prev, scope, filters) -> dict[str, list]:
     superset is still exact), so every figure of a page over the same facts shares it.
     """
     cache = _shared.get()
-    source = indicator.source
     key = source.key if source.everything is None else source.everything().model._meta.label
     if cache is not None and key in cache:
         return cache[key]
-    found = _find_repeated(indicator.source)
+    found = _find_repeated(source)
     if cache is not None:
         cache[key] = found
     return found
@@ -392,7 +390,7 @@ def _run_grouped(sql_body, params, bys, all_dims, exprs, measures, measure_param
 def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated) -> dict:
     source = indicator.source
     all_dims: list[str] = list(dict.fromkeys(k for by in bys for k in by))
-    columns = _needed_columns(source, all_dims, indicator.count, multi)
+    columns = _needed_columns(source, all_dims)
     qs = fact_queryset(indicator, scope, multi, filters, period, prev, columns)
     fact_sql, fact_params = qs.query.sql_with_params()
     exprs = {k: _dim_expr(source, k) for k in all_dims}

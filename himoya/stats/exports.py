@@ -8,7 +8,7 @@ import csv
 import io
 from pathlib import Path
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from himoya.stats.indicators import UNITS
@@ -228,7 +228,3 @@ def to_pdf(result) -> bytes:
     )
     doc.build(story)
     return buf.getvalue()
-
-
-def format_number(value: int) -> str:
-    return number_format(value, force_grouping=True)

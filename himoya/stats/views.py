@@ -1,4 +1,3 @@
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -169,7 +168,3 @@ def report_export(request, key):
         language=request.LANGUAGE_CODE,
     )
     return redirect("job_detail", job_id=job.pk)
-
-
-def chart_data_json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
