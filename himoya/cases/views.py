@@ -23,6 +23,7 @@ from himoya.cases.forms import (
     StatusForm,
 )
 from himoya.cases.models import Case, CaseCode, StatusDecision
+from himoya.core import sections
 from himoya.crypto import keys
 
 STEPS = ("person", "situation", "status")
@@ -219,16 +220,7 @@ def _register_from_draft(request, draft, organisations) -> Case | None:
 
 def case_sections(request, case) -> list:
     """Collect the panels other apps add to a case page (`case_section` on AppConfig)."""
-    from django.apps import apps
-
-    sections = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "case_section", None)
-        if provider is not None:
-            section = provider(request, case)
-            if section:
-                sections.append(section)
-    return sections
+    return sections.collect("case_section", request, case)
 
 
 def _detail_context(request, case, identity=False) -> dict:

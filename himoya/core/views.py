@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.access import policy, roles
 from himoya.audit.actions import Action, record
+from himoya.core import sections
 
 HOME_TILES = [
     (roles.VIEW_ORGANISATION, "organisation_list", _("My organisations")),
@@ -40,16 +41,7 @@ def csrf_failure(request, reason=""):
 
 def home_sections(request) -> list:
     """Collect the sections other apps add to the home page (`home_section` on AppConfig)."""
-    from django.apps import apps
-
-    sections = []
-    for config in apps.get_app_configs():
-        provider = getattr(config, "home_section", None)
-        if provider is not None:
-            section = provider(request)
-            if section:
-                sections.append(section)
-    return sections
+    return sections.collect("home_section", request)
 
 
 @login_required
