@@ -18,8 +18,8 @@ from himoya.cases.models import (
     Person,
     StatusDecision,
     TraffickingSituation,
+    codes_text,
     derive_cross_border,
-    exploitation_codes_text,
 )
 
 SITUATION_FIELDS = (
@@ -138,9 +138,10 @@ def set_case_codes(case, field: str, values) -> None:
     values = [v for v in dict.fromkeys(values) if v]
     CaseCode.objects.filter(case=case, field=field).delete()
     CaseCode.objects.bulk_create([CaseCode(case=case, field=field, code=v) for v in values])
-    if field == CaseCode.Field.EXPLOITATION_TYPES:
-        case.exploitation_codes = exploitation_codes_text(values)
-        Case.objects.filter(pk=case.pk).update(exploitation_codes=case.exploitation_codes)
+    column = Case.COPIED_CODES.get(field)
+    if column:
+        setattr(case, column, codes_text(values))
+        Case.objects.filter(pk=case.pk).update(**{column: getattr(case, column)})
 
 
 def _person_from(data: dict, organisation, acting_user) -> Person:
@@ -181,6 +182,8 @@ def do_register_case(
     if isinstance(person, Person):
         if person.organisation_id != organisation.pk:
             raise CaseActionError(_("The person belongs to another organisation."))
+        # Two cases registered at once for one person must both see the other.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         created_fields = []
     else:
         created_fields = [k for k, v in person.items() if v not in ("", None)]

@@ -25,8 +25,8 @@ from himoya.cases.models import (
     Person,
     PersonNameToken,
     TraffickingSituation,
+    codes_text,
     derive_cross_border,
-    exploitation_codes_text,
     name_token_hash,
 )
 from himoya.cases.names import name_keys
@@ -98,6 +98,7 @@ def _case_values(rec: dict, reg: Registrar, reference: str, source_key: str) -> 
         "status_decided_by": rec["status_decided_by"],
         "status_decided_on": rec["status_decided_on"],
         "case_status": rec["case_status"],
+        "shares_person": rec.get("shares_person", False),
         "closed_on": rec["closed_on"],
         "closure_reason": rec["closure_reason"],
         "sex": rec["sex"],
@@ -108,7 +109,10 @@ def _case_values(rec: dict, reg: Registrar, reference: str, source_key: str) -> 
         "is_cross_border": derive_cross_border(
             rec["exploitation_country"], rec["citizenship"], rec["region_of_origin"]
         ),
-        "exploitation_codes": exploitation_codes_text(rec["multi"].get("exploitation_types", [])),
+        **{
+            column: codes_text(rec["multi"].get(field, []))
+            for field, column in Case.COPIED_CODES.items()
+        },
         "source_key": source_key,
     }
 
@@ -136,6 +140,35 @@ def _person_values(rec: dict, reg: Registrar) -> dict:
         "region_of_origin": rec["region_of_origin"],
         "created_by_id": getattr(reg.user, "pk", None),
     }
+
+
+# Share of cases that are a later case of a person registered before (re-trafficked).
+LATER_EPISODES = 0.03
+_SAME_PERSON = ("person", "sex", "age", "age_group", "citizenship", "region_of_origin")
+
+
+def _add_later_episodes(rng: random.Random, records: list[dict], chosen: list) -> None:
+    """Make some cases a later episode of an earlier person of the batch.
+
+    Such a record keeps `first` (the index of the person's first case), is registered by
+    the same organisation, and both cases are marked `shares_person`.
+    """
+    seen: dict[str, list[int]] = {}  # first cases so far, by sex (the story stays plausible)
+    for i, later in enumerate(records):
+        earlier = seen.setdefault(later["sex"], [])
+        if not earlier or rng.random() >= LATER_EPISODES:
+            earlier.append(i)
+            continue
+        j = rng.choice(earlier)
+        first = records[j]
+        later.update({k: first[k] for k in _SAME_PERSON}, first=j, shares_person=True)
+        first["shares_person"] = True
+        chosen[i] = chosen[j]
+
+
+def _person_slots(records) -> list[int]:
+    """For each record, the index of the record whose person it is (its own if new)."""
+    return [r.get("first", i) for i, r in enumerate(records)]
 
 
 def _references(records, chosen) -> list[str]:
@@ -211,6 +244,7 @@ def generate(
         n = min(batch_size, count - done)
         records = [synthetic_case(rng, today) for _ in range(n)]
         chosen = [_choose(rng, registrars, r["region_of_origin"]) for r in records]
+        _add_later_episodes(rng, records, chosen)
         with transaction.atomic():
             refs = _references(records, chosen)
             keys = [f"{source_prefix}:{seed}:{done + i}" if source_prefix else "" for i in range(n)]
@@ -224,17 +258,21 @@ def generate(
 class _OrmWriter:
     def write(self, records, chosen, refs, keys, tokens):
         now = timezone.now()
-        persons = Person.objects.bulk_create(
-            [Person(**_person_values(r, reg)) for r, reg in zip(records, chosen, strict=True)]
+        slots = _person_slots(records)
+        new = [i for i, slot in enumerate(slots) if slot == i]
+        created = Person.objects.bulk_create(
+            [Person(**_person_values(records[i], chosen[i])) for i in new]
         )
         PersonNameToken.objects.bulk_create(
             [
                 PersonNameToken(person_id=p.pk, token_hash=h)
-                for p, r in zip(persons, records, strict=True)
-                for h in sorted(tokens.hashes(r["person"]))
+                for p, i in zip(created, new, strict=True)
+                for h in sorted(tokens.hashes(records[i]["person"]))
             ],
             batch_size=5000,
         )
+        by_slot = dict(zip(new, created, strict=True))
+        persons = [by_slot[slot] for slot in slots]
         cases = Case.objects.bulk_create(
             [
                 Case(person_id=p.pk, **_case_values(r, reg, ref, key))
@@ -329,24 +367,29 @@ class _CopyWriter:
         now = timezone.now()
         with connection.cursor() as wrapper:
             cur = wrapper.cursor
-            person_ids = self._ids(cur, Person, len(records))
+            slots = _person_slots(records)
+            new = [i for i, slot in enumerate(slots) if slot == i]
+            by_slot = dict(zip(new, self._ids(cur, Person, len(new)), strict=True))
+            person_ids = [by_slot[slot] for slot in slots]
             case_ids = self._ids(cur, Case, len(records))
             self._copy(
                 cur,
                 self.person,
                 (
-                    self.person.row({"id": pid, "created_at": now, **_person_values(r, reg)})
-                    for pid, r, reg in zip(person_ids, records, chosen, strict=True)
+                    self.person.row(
+                        {
+                            "id": by_slot[i],
+                            "created_at": now,
+                            **_person_values(records[i], chosen[i]),
+                        }
+                    )
+                    for i in new
                 ),
             )
             self._copy(
                 cur,
                 self.token,
-                (
-                    (pid, h)
-                    for pid, r in zip(person_ids, records, strict=True)
-                    for h in sorted(tokens.hashes(r["person"]))
-                ),
+                ((by_slot[i], h) for i in new for h in sorted(tokens.hashes(records[i]["person"]))),
             )
             self._copy(
                 cur,

@@ -153,6 +153,21 @@ LIST_FILTER_COLUMNS = [
 ]
 
 
+# What statistics group cases by (besides the dates, person and organisation).
+STATISTICS_COLUMNS = [
+    "trafficking_status",
+    "case_status",
+    "sex",
+    "age_group",
+    "citizenship",
+    "region_of_origin",
+    "exploitation_country",
+    "is_cross_border",
+    "exploitation_codes",
+    "labour_sector_codes",
+]
+
+
 class Case(models.Model):
     """One episode of a person's trafficking, as registered by one organisation."""
 
@@ -212,7 +227,19 @@ class Case(models.Model):
     # The case's exploitation_types CaseCodes as "|code|code|", kept by set_case_codes,
     # so the list filters on one row; CaseCode stays the table statistics group by.
     exploitation_codes = models.CharField(max_length=400, blank=True, default="")
+    # The same for labour_sectors: statistics unnest it instead of joining CaseCode.
+    labour_sector_codes = models.CharField(max_length=400, blank=True, default="")
     source_key = models.CharField(max_length=200, blank=True, default="")
+    # CaseCode fields copied onto the row as `|code|code|` (kept by set_case_codes).
+    COPIED_CODES = {
+        "exploitation_types": "exploitation_codes",
+        "labour_sectors": "labour_sector_codes",
+    }
+    # True on every case of a person who has more than one: statistics count such a
+    # person once from these few rows (a small partial index) instead of grouping every
+    # case by person (himoya.stats). Set by save(); the bulk writers create a new person
+    # for every case, so theirs stay False.
+    shares_person = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -234,7 +261,12 @@ class Case(models.Model):
             models.Index(
                 fields=["-registered_on", "-id"],
                 name="cases_registered_idx",
-                include=["organisation", *LIST_FILTER_COLUMNS],
+                # The statistics' columns too: a year's figures are one index range scan.
+                include=[
+                    "organisation",
+                    *LIST_FILTER_COLUMNS,
+                    *(c for c in STATISTICS_COLUMNS if c not in LIST_FILTER_COLUMNS),
+                ],
             ),
             models.Index(
                 fields=["person"],
@@ -247,10 +279,36 @@ class Case(models.Model):
                 name="cases_source_key_idx",
                 condition=~models.Q(source_key=""),
             ),
+            models.Index(
+                fields=["registered_on"],
+                name="cases_shared_person_idx",
+                include=[
+                    "person",
+                    "id",
+                    "organisation",
+                    "status_decided_on",
+                    *STATISTICS_COLUMNS,
+                ],
+                condition=models.Q(shares_person=True),
+            ),
+            models.Index(
+                fields=["status_decided_on"],
+                name="cases_status_decided_idx",
+                include=["id", "person", "organisation", "trafficking_status"],
+                condition=models.Q(status_decided_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.person_id and not self.shares_person:
+            others = Case.objects.filter(person_id=self.person_id)
+            if others.exists():
+                others.filter(shares_person=False).update(shares_person=True)
+                self.shares_person = True
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -338,32 +396,36 @@ def derive_cross_border(
     return exploitation_country not in home
 
 
-def exploitation_codes_text(codes_: list[str]) -> str:
-    """Return Case.exploitation_codes for a list of exploitation-type codes."""
+def codes_text(codes_: list[str]) -> str:
+    """Return the `|code|code|` copy of a case's codes of one field (sorted, unique)."""
     return f"|{'|'.join(sorted(set(codes_)))}|" if codes_ else ""
 
 
-def sync_exploitation_codes(case_ids=None) -> None:
-    """Recompute Case.exploitation_codes from CaseCode rows (after bulk writes of codes)."""
+def sync_copied_codes(case_ids=None) -> None:
+    """Recompute the case rows' copies of their codes (Case.COPIED_CODES) from CaseCode.
+
+    For bulk writes of CaseCode rows that did not fill the copies.
+    """
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        where = "AND c.id = ANY(%s)" if case_ids is not None else ""
-        with connection.cursor() as cur:
-            cur.execute(
-                f"""UPDATE cases_case c SET exploitation_codes = COALESCE(
-                      (SELECT '|' || string_agg(code, '|' ORDER BY code) || '|'
-                       FROM cases_casecode k
-                       WHERE k.case_id = c.id AND k.field = 'exploitation_types'), '')
-                    WHERE TRUE {where}""",
-                [list(case_ids)] if case_ids is not None else [],
-            )
-        return
-    cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
-    for case in cases.only("pk").iterator():
-        found = CaseCode.objects.filter(case=case, field=CaseCode.Field.EXPLOITATION_TYPES)
-        text = exploitation_codes_text(list(found.values_list("code", flat=True)))
-        Case.objects.filter(pk=case.pk).update(exploitation_codes=text)
+    for field, column in Case.COPIED_CODES.items():
+        if connection.vendor == "postgresql":
+            where = "AND c.id = ANY(%s)" if case_ids is not None else ""
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"""UPDATE cases_case c SET {column} = COALESCE(
+                          (SELECT '|' || string_agg(code, '|' ORDER BY code) || '|'
+                           FROM cases_casecode k
+                           WHERE k.case_id = c.id AND k.field = %s), '')
+                        WHERE TRUE {where}""",
+                    [field, *([list(case_ids)] if case_ids is not None else [])],
+                )
+            continue
+        cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
+        for case in cases.only("pk").iterator():
+            found = CaseCode.objects.filter(case=case, field=field)
+            text = codes_text(list(found.values_list("code", flat=True)))
+            Case.objects.filter(pk=case.pk).update(**{column: text})
 
 
 class CaseCode(models.Model):

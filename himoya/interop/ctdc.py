@@ -173,7 +173,8 @@ def _write(table, mapped, rows, organisation, digest, references):
     bulk.copy_columns(
         Case,
         {
-            "exploitation_codes": _exploitation_codes(table, n),
+            "exploitation_codes": _copied_codes(table, n, mapping.EXPLOITATION),
+            "labour_sector_codes": _copied_codes(table, n, mapping.INDUSTRY),
             "id": case_ids,
             "person_id": person_ids,
             "organisation_id": org,
@@ -233,11 +234,11 @@ def _write(table, mapped, rows, organisation, digest, references):
     bulk.copy_columns(ImportedRecord, {"case_id": undated}, len(undated))
 
 
-def _exploitation_codes(table: pa.Table, n: int) -> pa.Array:
-    """Case.exploitation_codes (`|code|code|`, sorted) for every row, column-wise."""
+def _copied_codes(table: pa.Table, n: int, list_name: str) -> pa.Array:
+    """A list's codes as the case row copies them (`|code|code|`, sorted), column-wise."""
     by_code: dict[str, list] = {}
     for flag in mapping.FLAGS:
-        if flag.list == mapping.EXPLOITATION and flag.column in table.column_names:
+        if flag.list == list_name and flag.column in table.column_names:
             by_code.setdefault(flag.code, []).append(_flag_set(table, flag.column))
     text = pa.array([""] * n, pa.string())
     for code in sorted(by_code):

@@ -20,8 +20,8 @@ from himoya.cases.models import (
     Person,
     PersonNameToken,
     TraffickingSituation,
+    codes_text,
     derive_cross_border,
-    exploitation_codes_text,
 )
 from himoya.interop import bulk
 from himoya.vocab import registry
@@ -164,9 +164,8 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_u
     for key, person, case, _situation, codes_ in built:
         case.person = person
         case.source_key = key
-        case.exploitation_codes = exploitation_codes_text(
-            [c.code for c in codes_ if c.field == CaseCode.Field.EXPLOITATION_TYPES]
-        )
+        for field, column in Case.COPIED_CODES.items():
+            setattr(case, column, codes_text([c.code for c in codes_ if c.field == field]))
         cases.append(case)
     bulk.copy_objects(Case, cases)
     for _key, _person, case, situation, case_codes in built:

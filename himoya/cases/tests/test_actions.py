@@ -188,18 +188,21 @@ def test_add_event_appears_on_timeline(org, caseworker):
 
 @pytest.mark.django_db
 def test_exploitation_codes_follow_case_codes(org, caseworker):
-    from himoya.cases.models import Case, sync_exploitation_codes
+    from himoya.cases.models import Case, sync_copied_codes
 
     case = register_case(org, caseworker)
     actions.set_case_codes(case, "exploitation_types", ["Servitude", "ForcedLabour"])
+    actions.set_case_codes(case, "labour_sectors", ["F_Construction"])
     assert Case.objects.get(pk=case.pk).exploitation_codes == "|ForcedLabour|Servitude|"
+    assert Case.objects.get(pk=case.pk).labour_sector_codes == "|F_Construction|"
     # An importer that writes CaseCode rows in bulk re-syncs the copy afterwards.
     CaseCode.objects.filter(case=case, code="Servitude").delete()
-    sync_exploitation_codes([case.pk])
+    sync_copied_codes([case.pk])
     assert Case.objects.get(pk=case.pk).exploitation_codes == "|ForcedLabour|"
     CaseCode.objects.filter(case=case).delete()
-    sync_exploitation_codes()
+    sync_copied_codes()
     assert Case.objects.get(pk=case.pk).exploitation_codes == ""
+    assert Case.objects.get(pk=case.pk).labour_sector_codes == ""
 
 
 @pytest.mark.django_db
