@@ -60,6 +60,10 @@ class Source:
     # All rows of the model, unfiltered: where repeated units and persons are looked up
     # (a superset of any filtered facts, so it is shared and can use a plain index).
     everything: Callable[[], QuerySet] | None = None
+    # A filter that keeps every row of the persons who may have more than one (a superset
+    # is exact), when the model marks them; otherwise they are found by grouping
+    # `everything`.
+    repeated_persons: Q | None = None
 
     def dimension(self, key: str) -> Dimension:
         for d in self.dimensions:
@@ -156,11 +160,17 @@ def _year_expr(col: str) -> str:
     return f"strftime('%%Y', {col})"
 
 
-def _dim_expr(source: Source, key: str) -> str:
+def _dim_expr(source: Source, key: str, additive: bool = False) -> str:
+    """The SQL of a dimension over the facts `f`.
+
+    `additive`: for counts that add up (rows), PostgreSQL groups months and years by the
+    day itself, which hashes far faster than text; `_calendar_key` turns days into
+    "YYYY-MM" or "YYYY" and the counts of one month or year are summed.
+    """
     if key == "month":
-        return _month_expr("f.d")
+        return "f.d" if additive and connection.vendor == "postgresql" else _month_expr("f.d")
     if key == "year":
-        return _year_expr("f.d")
+        return "f.d" if additive and connection.vendor == "postgresql" else _year_expr("f.d")
     if key in ("sex_age", "majority"):
         from himoya.stats.indicators import child_age_groups
 
@@ -262,7 +272,9 @@ def _needed_columns(source: Source, dims) -> list[str]:
 def _window(path: str, period, prev) -> Q:
     q = Q(**{f"{path}__range": (period.start, period.end)})
     if prev is not None:
-        q |= Q(**{f"{path}__range": (prev.start, prev.end)})
+        # The enclosing range first: one index range scan, then the two windows.
+        enclosing = Q(**{f"{path}__range": (min(prev.start, period.start), period.end)})
+        q = enclosing & (q | Q(**{f"{path}__range": (prev.start, prev.end)}))
     return q
 
 
@@ -307,7 +319,7 @@ def shared_scans():
         _shared.reset(token)
 
 
-def _repeated(source: Source) -> dict[str, list]:
+def _repeated(source: Source) -> dict[str, list | Q]:
     """Find the units and persons that have more than one fact row at all.
 
     Only their rows can be counted twice in a cell; usually there are few, often none,
@@ -325,8 +337,8 @@ def _repeated(source: Source) -> dict[str, list]:
     return found
 
 
-def _find_repeated(source: Source) -> dict[str, list]:
-    found = {}
+def _find_repeated(source: Source) -> dict[str, list | Q]:
+    found: dict[str, list | Q] = {}
     wanted = []
     if not source.unique_rows:
         wanted.append("unit_id")
@@ -334,6 +346,9 @@ def _find_repeated(source: Source) -> dict[str, list]:
         wanted.append("person_id")
     rows = source.everything or (lambda: source.base(None))
     for column in wanted:
+        if column == "person_id" and source.repeated_persons is not None:
+            found[column] = source.repeated_persons
+            continue
         qs = rows().values(**{"_who": F(source.columns[column])})
         if column == "person_id" and not source.unique_rows:
             qs = qs.annotate(_n=Count(source.columns["unit_id"], distinct=True))
@@ -394,6 +409,15 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     qs = fact_queryset(indicator, scope, multi, filters, period, prev, columns)
     fact_sql, fact_params = qs.query.sql_with_params()
     exprs = {k: _dim_expr(source, k) for k in all_dims}
+    additive = {k: _dim_expr(source, k, additive=True) for k in all_dims}
+    if "month" in additive and "year" in additive:
+        additive["year"] = _dim_expr(source, "year")
+    # Without a child-table join, the total number of rows is the sum over any one
+    # breakdown: the rows query then needs no empty grouping set, and with one
+    # breakdown left it is a plain GROUP BY, which PostgreSQL runs in parallel.
+    row_bys = bys
+    if multi is None and () in bys and len(bys) > 1 and connection.vendor == "postgresql":
+        row_bys = [by for by in bys if by]
     cur_cond, prev_cond = "f.d BETWEEN %s AND %s", "f.d BETWEEN %s AND %s"
     before = prev or period.previous_year()
     windows = [period.start, period.end, before.start, before.end]
@@ -404,9 +428,14 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     ]
     counts: dict = {by: {} for by in bys}
     for by, key, (c, p) in _run_grouped(
-        f"FROM ({fact_sql}) f", fact_params, bys, all_dims, exprs, rows_measures, windows
+        f"FROM ({fact_sql}) f", fact_params, row_bys, all_dims, additive, rows_measures, windows
     ):
-        counts[by][key] = {"rows": (c, p)}
+        key = _calendar_key(by, key)
+        old_c, old_p = counts[by].get(key, {"rows": (0, 0)})["rows"]
+        counts[by][key] = {"rows": (old_c + c, old_p + p)}
+    if row_bys is not bys:
+        summed = [found["rows"] for found in counts[row_bys[0]].values()]
+        counts[()][()] = {"rows": (sum(c for c, _p in summed), sum(p for _c, p in summed))}
     # 2. Corrections where one unit or person has several rows in a cell: only the rows
     #    of units/persons that occur more than once in the window are looked at.
     for column, ids in repeated.items():
@@ -418,14 +447,21 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             f"COUNT(CASE WHEN {prev_cond} THEN 1 END) - "
             f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN f.{column} END)",
         ]
-        if connection.vendor == "postgresql":
-            body, extra = f"FROM ({fact_sql}) f WHERE f.{column} = ANY(%s)", [list(ids)]
+        if isinstance(ids, Q):  # the rows are marked: filter the facts on the mark
+            marked_sql, marked_params = qs.filter(ids).query.sql_with_params()
+            body, params = f"FROM ({marked_sql}) f", list(marked_params)
+        elif connection.vendor == "postgresql":
+            body, params = f"FROM ({fact_sql}) f WHERE f.{column} = ANY(%s)", [
+                *fact_params,
+                list(ids),
+            ]
         else:
             marks = ", ".join(["%s"] * len(ids))
-            body, extra = f"FROM ({fact_sql}) f WHERE f.{column} IN ({marks})", list(ids)
+            body = f"FROM ({fact_sql}) f WHERE f.{column} IN ({marks})"
+            params = [*fact_params, *ids]
         for by, key, (c, p) in _run_grouped(
             body,
-            [*fact_params, *extra],
+            params,
             bys,
             all_dims,
             exprs,
@@ -464,6 +500,22 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
                 cells.sort(key=lambda c: tuple("" if v is None else str(v) for v in c.key))
         tables[by] = cells
     return tables
+
+
+def _calendar_key(by, key: tuple) -> tuple:
+    """Months and years as "YYYY-MM" and "YYYY", whatever the query grouped them by."""
+    if "month" not in by and "year" not in by:
+        return key
+    out = list(key)
+    for i, dim in enumerate(by):
+        value = out[i]
+        if value is None or isinstance(value, str):
+            continue
+        if dim == "month":
+            out[i] = f"{value.year:04d}-{value.month:02d}"
+        elif dim == "year":
+            out[i] = f"{getattr(value, 'year', value):04d}"
+    return tuple(out)
 
 
 def _shift_year(value, dim: str):

@@ -72,10 +72,12 @@ def _has_undated_imports() -> bool:
     return ImportedRecord.objects.exists()
 
 
-UNNEST_EXPLOITATION = (
-    "unnest(coalesce(nullif(string_to_array(trim(both '|' from "
-    "\"cases_case\".\"exploitation_codes\"), '|'), '{}'), ARRAY[NULL]::text[]))"
-)
+def _unnest(column: str) -> str:
+    """SQL for one row per code of a case row's `|code|code|` copy (NULL when none)."""
+    return (
+        "unnest(coalesce(nullif(string_to_array(trim(both '|' from "
+        f"\"cases_case\".\"{column}\"), '|'), '{{}}'), ARRAY[NULL]::text[]))"
+    )
 
 
 def case_base(date_field: str):
@@ -87,10 +89,10 @@ def case_base(date_field: str):
             # Imported rows whose source gave no registration year carry the import day
             # as their date; they must not count as registered that day.
             qs = qs.filter(imported_from__isnull=True)
-        if multi == "exploitation_types" and connection.vendor == "postgresql":
-            # The case row carries its exploitation types as |code|code| (kept in step by
-            # the cases app): unnesting it spares a join with every code of every case.
-            qs = qs.annotate(picked_code=RawSQL(UNNEST_EXPLOITATION, []))
+        if multi in Case.COPIED_CODES and connection.vendor == "postgresql":
+            # The case row carries these codes as |code|code| (kept in step by the cases
+            # app): unnesting them spares a join with every code of every case.
+            qs = qs.annotate(picked_code=RawSQL(_unnest(Case.COPIED_CODES[multi]), []))
         elif multi:
             qs = qs.annotate(
                 picked=FilteredRelation("codes", condition=Q(codes__field=multi)),
@@ -132,6 +134,7 @@ CASES_REGISTERED = Source(
     case_columns("registered_on"),
     CASE_DIMENSIONS,
     everything=all_cases,
+    repeated_persons=Q(shares_person=True),
 )
 STATUS_DECIDED = Source(
     "status_decided",
@@ -139,6 +142,7 @@ STATUS_DECIDED = Source(
     case_columns("status_decided_on"),
     CASE_DIMENSIONS,
     everything=all_cases,
+    repeated_persons=Q(shares_person=True),
 )
 
 IDENTIFIED = "ActualVictimOfTrafficking"
