@@ -451,10 +451,8 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             marked_sql, marked_params = qs.filter(ids).query.sql_with_params()
             body, params = f"FROM ({marked_sql}) f", list(marked_params)
         elif connection.vendor == "postgresql":
-            body, params = f"FROM ({fact_sql}) f WHERE f.{column} = ANY(%s)", [
-                *fact_params,
-                list(ids),
-            ]
+            body = f"FROM ({fact_sql}) f WHERE f.{column} = ANY(%s)"
+            params = [*fact_params, list(ids)]
         else:
             marks = ", ".join(["%s"] * len(ids))
             body = f"FROM ({fact_sql}) f WHERE f.{column} IN ({marks})"

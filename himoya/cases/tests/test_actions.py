@@ -215,3 +215,18 @@ def test_sync_case_codes_command_heals_rows_written_without_the_copy(org, casewo
     Case.objects.filter(pk=case.pk).update(exploitation_codes="")
     call_command("sync-case-codes")
     assert Case.objects.get(pk=case.pk).exploitation_codes == "|Servitude|"
+
+
+@pytest.mark.django_db
+def test_a_second_case_of_a_person_marks_both_cases(org, caseworker):
+    from himoya.cases.models import Case
+
+    first = register_case(org, caseworker)
+    other = register_case(org, caseworker)
+    assert not Case.objects.filter(shares_person=True).exists()
+
+    second = register_case(org, caseworker, person=first.person)
+
+    marked = set(Case.objects.filter(shares_person=True).values_list("pk", flat=True))
+    assert marked == {first.pk, second.pk}
+    assert other.pk not in marked
