@@ -319,6 +319,11 @@ def shared_scans():
         _shared.reset(token)
 
 
+def shared_cache() -> dict | None:
+    """What the figures counted inside `shared_scans()` share (None outside it)."""
+    return _shared.get()
+
+
 def _repeated(source: Source) -> dict[str, list | Q]:
     """Find the units and persons that have more than one fact row at all.
 

@@ -10,8 +10,17 @@ from himoya.vocab import registry
 
 def _organisation_name(pk) -> str:
     from himoya.organisations.models import Organisation
+    from himoya.stats.engine import shared_cache
 
-    org = Organisation.objects.filter(pk=pk).first()
+    cache = shared_cache()
+    if cache is None:  # outside a page or report: one look-up
+        org = Organisation.objects.filter(pk=pk).first()
+        return org.name if org else str(pk)
+    # Inside one: every organisation's name in one query, for all its tables.
+    names = cache.get("organisation_names")
+    if names is None:
+        names = cache["organisation_names"] = {o.pk: o for o in Organisation.objects.all()}
+    org = names.get(pk)
     return org.name if org else str(pk)
 
 

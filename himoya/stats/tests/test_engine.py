@@ -239,3 +239,27 @@ def _keys(case, by, sectors) -> list[tuple]:
     if by == ("labour_sector",):
         return [(code,) for code in sectors.get(case.pk, [])] or [(None,)]
     return [(code, case.sex) for code in case.exploitation_types()] or [(None, case.sex)]
+
+
+@pytest.mark.django_db
+def test_organisation_labels_cost_one_query_whatever_the_number_of_organisations(
+    make_org, make_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int) -> tuple[int, list[str]]:
+        for _ in range(count):
+            org = make_org()
+            register(org, make_user(org, Role.CASEWORKER), on=date(2026, 5, 1))
+        with engine.shared_scans(), CaptureQueriesContext(connection) as seen:
+            table = engine.compute(
+                INDICATORS["cases"], periods.year(2026), NATIONAL, ("organisation",)
+            )
+        return len(seen), [c.labels[0] for c in table.cells]
+
+    few, names = queries_for(2)
+    more, names_after = queries_for(3)
+
+    assert more == few
+    assert len(names_after) == 5 and set(names) < set(names_after)
