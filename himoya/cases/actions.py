@@ -248,6 +248,137 @@ def do_register_case(
 # --- status lifecycle ----------------------------------------------------------------
 
 
+@transaction.atomic
+def do_correct_situation(
+    case,
+    *,
+    acting_user,
+    case_data: dict,
+    situation: dict,
+    multi: dict,
+    request=None,
+) -> list[str]:
+    """Correct how the person was recruited, moved and exploited; return what changed.
+
+    `case_data`: the exploitation dates; `situation`: SITUATION_FIELDS (without the
+    override fields, internal or cross-border goes back to being derived); `multi`:
+    {CaseCode field: [codes]} for every multi-valued field shown. The case row's copies
+    (country of exploitation, cross-border, codes) follow; the audit log and the
+    timeline name the fields, never their values.
+    """
+    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    multi = {k: [v for v in dict.fromkeys(values) if v] for k, values in multi.items()}
+    _check_codes(situation)
+    _check_multi(multi)
+    sit = TraffickingSituation.objects.filter(case=case).first() or TraffickingSituation(case=case)
+    changed = []
+    for name in ("exploitation_began", "exploitation_ended"):
+        if name in case_data and getattr(case, name) != case_data[name]:
+            setattr(case, name, case_data[name])
+            changed.append(name)
+    wanted = {name: situation.get(name) or "" for name in SITUATION_FIELDS}
+    wanted["cross_border_override"] = situation.get("cross_border_override")
+    if wanted["cross_border_override"] is None:
+        wanted["cross_border_override_reason"] = ""
+    elif not wanted["cross_border_override_reason"]:
+        raise ValidationError(
+            {"cross_border_override_reason": _("Say why internal or cross-border is set by hand.")}
+        )
+    for name, value in wanted.items():
+        if getattr(sit, name) != value:
+            setattr(sit, name, value)
+            changed.append(f"situation.{name}")
+    person = case.person
+    sit.cross_border_derived = derive_cross_border(
+        sit.exploitation_country, person.citizenship, person.region_of_origin
+    )
+    sit.save()
+    before = {f: sorted(case.codes.filter(field=f).values_list("code", flat=True)) for f in multi}
+    for field, values in multi.items():
+        if before[field] != sorted(values):
+            set_case_codes(case, field, values)
+            changed.append(f"situation.{field}")
+    if not changed:
+        return []
+    case.exploitation_country = sit.exploitation_country
+    case.is_cross_border = sit.is_cross_border
+    case.save(
+        update_fields=[
+            "exploitation_began",
+            "exploitation_ended",
+            "exploitation_country",
+            "is_cross_border",
+        ]
+    )
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        organisation=case.organisation,
+        obj=case,
+        fields=changed,
+        request=request,
+    )
+    add_event(case, "situation_corrected", actor=acting_user)
+    return changed
+
+
+@transaction.atomic
+def do_correct_person(person, *, acting_user, data: dict, request=None) -> list[str]:
+    """Correct who the person is; return the fields that changed.
+
+    `data`: identity and analytic fields as the registration form gives them (a field
+    left out is emptied). Every case of the person follows: its copies of sex, age
+    group, citizenship and region of origin, and the derived internal or cross-border.
+    A changed name gets new search tokens. The audit log and the timelines name the
+    fields, never their values.
+    """
+    unknown = set(data) - set(Person.IDENTITY_FIELDS) - set(PERSON_ANALYTIC_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown person fields: {sorted(unknown)}")
+    _check_codes(data)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = []
+    for name in (*Person.IDENTITY_FIELDS, *PERSON_ANALYTIC_FIELDS):
+        empty = None if name in ("date_of_birth", "age_at_identification") else ""
+        value = data.get(name, empty)
+        if value in ("", None):
+            value = empty
+        if (getattr(person, name) or empty) != value:
+            setattr(person, name, value)
+            changed.append(name)
+    if not changed:
+        return []
+    person.age_group = codes.age_group_for(person.age_at_identification)
+    person.save()
+    if set(changed) & set(Person.NAME_FIELDS):
+        person.refresh_blind_indexes()
+    cases = list(Case.objects.filter(person=person).select_related("situation"))
+    for case in cases:
+        case.sex, case.age_group = person.sex, person.age_group
+        case.citizenship, case.region_of_origin = person.citizenship, person.region_of_origin
+        situation = getattr(case, "situation", None)
+        if situation is not None:
+            situation.cross_border_derived = derive_cross_border(
+                situation.exploitation_country, person.citizenship, person.region_of_origin
+            )
+            situation.save(update_fields=["cross_border_derived"])
+            case.is_cross_border = situation.is_cross_border
+        case.save(
+            update_fields=["sex", "age_group", "citizenship", "region_of_origin", "is_cross_border"]
+        )
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        organisation=person.organisation,
+        obj=person,
+        fields=changed,
+        request=request,
+    )
+    for case in cases:
+        add_event(case, "person_corrected", actor=acting_user)
+    return changed
+
+
 def _needs_approval(case, acting_user) -> bool:
     return case.organisation.requires_status_approval and not policy.has_perm(
         acting_user, roles.APPROVE_STATUS, case.organisation_id

@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:case_id>/", views.case_detail, name="case_detail"),
     path("<int:case_id>/identity/", views.case_identity, name="case_identity"),
     path("<int:case_id>/reopen/", views.case_reopen, name="case_reopen"),
+    path("<int:case_id>/person/", views.case_person, name="case_person"),
+    path("<int:case_id>/situation/", views.case_situation, name="case_situation"),
     path(
         "<int:case_id>/decisions/<int:decision_id>/<slug:verdict>/",
         views.decision_review,

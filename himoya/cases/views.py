@@ -22,7 +22,7 @@ from himoya.cases.forms import (
     SituationForm,
     StatusForm,
 )
-from himoya.cases.models import Case, CaseCode, StatusDecision
+from himoya.cases.models import Case, CaseCode, Person, StatusDecision
 from himoya.core import sections
 from himoya.crypto import keys
 
@@ -303,6 +303,88 @@ def case_decide(request, case_id, kind):
                 messages.success(request, _("Status changed."))
             return redirect("case_detail", case.pk)
     return render(request, "cases/case_decide.html", {"case": case, "form": form, "kind": kind})
+
+
+@login_required
+def case_person(request, case_id):
+    """Correct the person's details: opening the form shows the identity, so it is audited."""
+    case = _case_or_404(request, case_id)
+    policy.require(request.user, roles.VIEW_IDENTITY, case.organisation, request=request)
+    policy.require(request.user, roles.CHANGE_CASE, case.organisation, request=request)
+    person = case.person
+    initial = {name: getattr(person, name) for name in (*Person.IDENTITY_FIELDS, "sex")}
+    if not person.date_of_birth and not person.approximate_age:
+        initial["approximate_age"] = person.age_at_identification  # as registered
+    initial.update(
+        organisation=case.organisation_id,
+        citizenship=person.citizenship,
+        region_of_origin=person.region_of_origin,
+        district_of_origin=person.district_of_origin,
+    )
+    form = PersonForm(request.POST or None, initial=initial, organisations=[case.organisation])
+    if request.method == "GET":
+        actions.do_reveal_identity(person, acting_user=request.user, case=case, request=request)
+    if request.method == "POST" and form.is_valid():
+        data = form.person_data(case.identified_on or case.registered_on)
+        if not person.approximate_age and initial["approximate_age"] is not None:
+            # The age shown was the registered age, not a typed approximate age.
+            if data.get("approximate_age") == str(initial["approximate_age"]):
+                data.pop("approximate_age")
+        try:
+            changed = actions.do_correct_person(
+                person, acting_user=request.user, data=data, request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+            return redirect("case_detail", case.pk)
+    return render(request, "cases/case_person.html", {"case": case, "form": form})
+
+
+def _situation_initial(case) -> dict:
+    """The situation form's values as recorded (what a correction starts from)."""
+    situation = getattr(case, "situation", None)
+    initial = {
+        "exploitation_began": case.exploitation_began,
+        "exploitation_ended": case.exploitation_ended,
+    }
+    if situation is not None:
+        for name in actions.SITUATION_FIELDS:
+            initial[name] = getattr(situation, name)
+        if situation.cross_border_override is not None:
+            initial["cross_border"] = (
+                "cross_border" if situation.cross_border_override else "internal"
+            )
+    for field in SituationForm.MULTI:
+        initial[str(field)] = list(
+            case.codes.filter(field=field).order_by("code").values_list("code", flat=True)
+        )
+    return initial
+
+
+@login_required
+def case_situation(request, case_id):
+    """Correct the trafficking situation as more is learned; the form keeps what was typed."""
+    case = _case_or_404(request, case_id)
+    policy.require(request.user, roles.CHANGE_CASE, case.organisation, request=request)
+    form = SituationForm(request.POST or None, initial=_situation_initial(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = actions.do_correct_situation(
+                case,
+                acting_user=request.user,
+                case_data=form.case_data(),
+                situation=form.situation_data(),
+                multi=form.multi_data(),
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+            return redirect("case_detail", case.pk)
+    return render(request, "cases/case_situation.html", {"case": case, "form": form})
 
 
 @login_required

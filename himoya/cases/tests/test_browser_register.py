@@ -69,3 +69,38 @@ def test_register_on_a_phone_in_tajik_then_find_by_russian_spelling(
     page.click("form[action$='/identity/'] button")
     page.wait_for_load_state()
     assert "Раҳимов" in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_correct_the_situation_on_a_phone_in_russian(live_server, browser_context, org, make_user):
+    from himoya.cases.tests.factories import register_case
+
+    user = make_user(org, Role.CASEWORKER, username="nigora")
+    user.language = "ru"
+    user.save(update_fields=["language"])
+    case = register_case(org, user)
+    page = browser_context(phone=True, locale="ru-RU").new_page()
+    browser_sign_in(page, live_server, "nigora")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.click(f"a[href$='/cases/{case.pk}/situation/']")
+    page.wait_for_url(re.compile(rf"/cases/{case.pk}/situation/$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.is_checked("input[name=exploitation_types][value=ForcedLabour]")
+
+    # Set internal by hand without saying why: refused, and what was typed stays.
+    page.fill("[name=exploitation_place]", "Стройка в Подмосковье")
+    page.check("input[name=cross_border][value=internal]")
+    page.click("button.primary")
+    page.wait_for_load_state()
+    assert page.locator(".has-error [name=cross_border_override_reason]").is_visible()
+    assert page.input_value("[name=exploitation_place]") == "Стройка в Подмосковье"
+
+    page.check("input[name=cross_border][value='']")
+    page.check("input[name=labour_sectors][value=F_Construction]")
+    page.click("button.primary")
+    page.wait_for_url(re.compile(rf"/cases/{case.pk}/$"))
+    assert "Обстоятельства торговли исправлены" in page.content()
+    case = Case.objects.get(pk=case.pk)
+    assert case.labour_sector_codes == "|F_Construction|"
+    assert case.situation.exploitation_place == "Стройка в Подмосковье"
