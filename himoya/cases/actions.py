@@ -288,18 +288,23 @@ def do_correct_situation(
         if getattr(sit, name) != value:
             setattr(sit, name, value)
             changed.append(f"situation.{name}")
+    before = {f: sorted(case.codes.filter(field=f).values_list("code", flat=True)) for f in multi}
+    if not changed and all(before[f] == sorted(values) for f, values in multi.items()):
+        return []
     person = case.person
     sit.cross_border_derived = derive_cross_border(
         sit.exploitation_country, person.citizenship, person.region_of_origin
     )
     sit.save()
-    before = {f: sorted(case.codes.filter(field=f).values_list("code", flat=True)) for f in multi}
     for field, values in multi.items():
         if before[field] != sorted(values):
             set_case_codes(case, field, values)
             changed.append(f"situation.{field}")
-    if not changed:
-        return []
+    for name in ("exploitation_began", "exploitation_ended"):
+        if name in changed:  # the timeline shows these dates: it follows them
+            case.events.filter(kind=name).delete()
+            if getattr(case, name):
+                add_event(case, name, getattr(case, name), actor=acting_user)
     case.exploitation_country = sit.exploitation_country
     case.is_cross_border = sit.is_cross_border
     case.save(
@@ -327,10 +332,12 @@ def do_correct_person(person, *, acting_user, data: dict, request=None) -> list[
     """Correct who the person is; return the fields that changed.
 
     `data`: identity and analytic fields as the registration form gives them (a field
-    left out is emptied). Every case of the person follows: its copies of sex, age
-    group, citizenship and region of origin, and the derived internal or cross-border.
-    A changed name gets new search tokens. The audit log and the timelines name the
-    fields, never their values.
+    left out is emptied); `age_at_identification` counts only when the date of birth or
+    the approximate age changed, and an unknown age keeps the age group on record (an
+    import may give the group without an age). Every case of the person follows: its
+    copies of what changed (sex, age group, citizenship, region of origin) and the
+    derived internal or cross-border. A changed name gets new search tokens. The audit
+    log and the timelines name the fields, never their values.
     """
     unknown = set(data) - set(Person.IDENTITY_FIELDS) - set(PERSON_ANALYTIC_FIELDS)
     if unknown:
@@ -339,33 +346,42 @@ def do_correct_person(person, *, acting_user, data: dict, request=None) -> list[
     person = Person.objects.select_for_update().get(pk=person.pk)
     changed = []
     for name in (*Person.IDENTITY_FIELDS, *PERSON_ANALYTIC_FIELDS):
-        empty = None if name in ("date_of_birth", "age_at_identification") else ""
+        if name == "age_at_identification":
+            continue
+        empty = None if name == "date_of_birth" else ""
         value = data.get(name, empty)
         if value in ("", None):
             value = empty
         if (getattr(person, name) or empty) != value:
             setattr(person, name, value)
             changed.append(name)
+    if {"date_of_birth", "approximate_age"} & set(changed):
+        age = data.get("age_at_identification")
+        if age != person.age_at_identification:
+            person.age_at_identification = age
+            changed.append("age_at_identification")
+        if age is not None and codes.age_group_for(age) != person.age_group:
+            person.age_group = codes.age_group_for(age)
+            changed.append("age_group")
     if not changed:
         return []
-    person.age_group = codes.age_group_for(person.age_at_identification)
     person.save()
     if set(changed) & set(Person.NAME_FIELDS):
         person.refresh_blind_indexes()
+    copies = [f for f in ("sex", "age_group", "citizenship", "region_of_origin") if f in changed]
     cases = list(Case.objects.filter(person=person).select_related("situation"))
     for case in cases:
-        case.sex, case.age_group = person.sex, person.age_group
-        case.citizenship, case.region_of_origin = person.citizenship, person.region_of_origin
+        for name in copies:
+            setattr(case, name, getattr(person, name))
         situation = getattr(case, "situation", None)
-        if situation is not None:
+        if situation is not None and {"citizenship", "region_of_origin"} & set(copies):
             situation.cross_border_derived = derive_cross_border(
                 situation.exploitation_country, person.citizenship, person.region_of_origin
             )
             situation.save(update_fields=["cross_border_derived"])
             case.is_cross_border = situation.is_cross_border
-        case.save(
-            update_fields=["sex", "age_group", "citizenship", "region_of_origin", "is_cross_border"]
-        )
+        if copies:
+            case.save(update_fields=[*copies, "is_cross_border"])
     record(
         Action.UPDATE,
         actor=acting_user,

@@ -164,7 +164,6 @@ STATISTICS_COLUMNS = [
     "exploitation_country",
     "is_cross_border",
     "exploitation_codes",
-    "labour_sector_codes",
 ]
 
 
@@ -228,7 +227,8 @@ class Case(models.Model):
     # so the list filters on one row; CaseCode stays the table statistics group by.
     exploitation_codes = models.CharField(max_length=400, blank=True, default="")
     # The same for labour_sectors: statistics unnest it instead of joining CaseCode.
-    labour_sector_codes = models.CharField(max_length=400, blank=True, default="")
+    # Not in any index: a case may have many sectors, and index rows are limited in size.
+    labour_sector_codes = models.TextField(blank=True, default="")
     source_key = models.CharField(max_length=200, blank=True, default="")
     # CaseCode fields copied onto the row as `|code|code|` (kept by set_case_codes).
     COPIED_CODES = {
@@ -426,6 +426,17 @@ def sync_copied_codes(case_ids=None) -> None:
             found = CaseCode.objects.filter(case=case, field=field)
             text = codes_text(list(found.values_list("code", flat=True)))
             Case.objects.filter(pk=case.pk).update(**{column: text})
+
+
+def sync_shared_persons() -> int:
+    """Mark every case of a person with several cases; return how many were unmarked.
+
+    Case.save() keeps the mark; this repairs rows written around it.
+    """
+    other = Case.objects.filter(person_id=models.OuterRef("person_id")).exclude(
+        pk=models.OuterRef("pk")
+    )
+    return Case.objects.filter(models.Exists(other), shares_person=False).update(shares_person=True)
 
 
 class CaseCode(models.Model):

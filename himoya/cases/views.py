@@ -322,10 +322,12 @@ def case_person(request, case_id):
         district_of_origin=person.district_of_origin,
     )
     form = PersonForm(request.POST or None, initial=initial, organisations=[case.organisation])
-    if request.method == "GET":
+    if request.method != "POST":  # the form shows the identity
         actions.do_reveal_identity(person, acting_user=request.user, case=case, request=request)
     if request.method == "POST" and form.is_valid():
-        data = form.person_data(case.identified_on or case.registered_on)
+        # Age at identification: as of the person's first case, like the registration.
+        first = Case.objects.filter(person=person).order_by("registered_on", "pk").first()
+        data = form.person_data(first.identified_on or first.registered_on)
         if not person.approximate_age and initial["approximate_age"] is not None:
             # The age shown was the registered age, not a typed approximate age.
             if data.get("approximate_age") == str(initial["approximate_age"]):

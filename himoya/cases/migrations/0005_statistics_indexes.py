@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="case",
             name="labour_sector_codes",
-            field=models.CharField(blank=True, default="", max_length=400),
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.RunPython(fill_labour_sector_codes, migrations.RunPython.noop),
         migrations.AddField(
@@ -80,7 +80,6 @@ class Migration(migrations.Migration):
                     "exploitation_codes",
                     "citizenship",
                     "is_cross_border",
-                    "labour_sector_codes",
                 ),
                 name="cases_registered_idx",
             ),
@@ -104,7 +103,6 @@ class Migration(migrations.Migration):
                     "exploitation_country",
                     "is_cross_border",
                     "exploitation_codes",
-                    "labour_sector_codes",
                 ),
                 name="cases_shared_person_idx",
             ),

@@ -96,3 +96,61 @@ class TestCorrectPerson:
         login(responder)
         assert client.get(url(own)).status_code == 403
         assert not AuditEvent.objects.filter(action="view_identity").exists()
+
+
+@pytest.mark.django_db
+def test_a_correction_keeps_the_age_at_identification_unless_the_birth_date_changed(org, make_user):
+    import datetime
+
+    user = make_user(org, Role.CASEWORKER)
+    born = datetime.date(2004, 6, 1)
+    first = register_case(
+        org,
+        user,
+        person={"family_name": "Каримова", "sex": "female", "date_of_birth": born,
+                "age_at_identification": 15},
+        registered_on=datetime.date(2020, 3, 1),
+    )  # fmt: skip
+    later = register_case(org, user, person=first.person, registered_on=datetime.date(2026, 3, 1))
+    group = Case.objects.get(pk=first.pk).age_group
+    data = {"family_name": "Каримова", "sex": "female", "date_of_birth": born}
+
+    actions.do_correct_person(
+        first.person,
+        acting_user=user,
+        data={**data, "phone": "+992 90 1", "age_at_identification": 21},
+    )
+
+    assert {c.age_group for c in Case.objects.filter(pk__in=[first.pk, later.pk])} == {group}
+    assert Person.objects.get(pk=first.person_id).age_at_identification == 15
+
+
+@pytest.mark.django_db
+def test_an_imported_age_group_without_an_age_survives_a_correction(org, make_user):
+    user = make_user(org, Role.CASEWORKER)
+    case = register_case(org, user)
+    Person.objects.filter(pk=case.person_id).update(age_at_identification=None, age_group="18-20")
+    Case.objects.filter(pk=case.pk).update(age_group="18-20")
+
+    actions.do_correct_person(
+        case.person, acting_user=user, data={"family_name": "Раҳимов", "sex": "male"}
+    )
+
+    assert Case.objects.get(pk=case.pk).age_group == "18-20"
+    assert Person.objects.get(pk=case.person_id).age_group == "18-20"
+
+
+@pytest.mark.django_db
+def test_sync_marks_cases_written_around_the_model(org, make_user):
+    from himoya.cases.models import sync_shared_persons
+
+    user = make_user(org, Role.CASEWORKER)
+    first = register_case(org, user)
+    second = register_case(org, user, person=first.person)
+    Case.objects.update(shares_person=False)
+
+    assert sync_shared_persons() == 2
+    assert set(Case.objects.filter(shares_person=True).values_list("pk", flat=True)) == {
+        first.pk,
+        second.pk,
+    }

@@ -121,3 +121,46 @@ class TestCorrectSituation:
         assert client.post(url(own), posted(exploitation_country="AE")).status_code == 403
         assert Case.objects.get(pk=case.pk).exploitation_country == "RU"
         assert Case.objects.get(pk=own.pk).exploitation_country == "RU"
+
+
+@pytest.mark.django_db
+def test_the_timeline_follows_corrected_exploitation_dates(org, make_user):
+    import datetime
+
+    user = make_user(org, Role.CASEWORKER)
+    case = register_case(org, user, exploitation_began=datetime.date(2025, 5, 1))
+    began = datetime.date(2025, 2, 1)
+
+    actions.do_correct_situation(
+        case,
+        acting_user=user,
+        case_data={"exploitation_began": began, "exploitation_ended": datetime.date(2025, 9, 1)},
+        situation={"exploitation_country": "RU"},
+        multi={"exploitation_types": ["ForcedLabour"]},
+    )
+
+    dates = {e.kind: e.date for e in case.events.filter(kind__startswith="exploitation_")}
+    assert dates == {"exploitation_began": began, "exploitation_ended": datetime.date(2025, 9, 1)}
+
+
+@pytest.mark.django_db
+def test_many_labour_sectors_fit_and_a_case_without_a_situation_gets_none_for_nothing(
+    org, make_user
+):
+    from himoya.cases.models import TraffickingSituation
+    from himoya.vocab import registry
+
+    user = make_user(org, Role.CASEWORKER)
+    sectors = registry.codes("vic_ForcedLabourIndustry")
+    case = register_case(org, user, multi={"labour_sectors": sectors})
+    assert Case.objects.get(pk=case.pk).labour_sector_codes.count("|") == len(sectors) + 1
+
+    TraffickingSituation.objects.filter(case=case).delete()
+    changed = actions.do_correct_situation(
+        case,
+        acting_user=user,
+        case_data={},
+        situation={},
+        multi={"exploitation_types": ["ForcedLabour"]},
+    )
+    assert changed == [] and not TraffickingSituation.objects.filter(case=case).exists()
