@@ -148,18 +148,21 @@ _SAME_PERSON = ("person", "sex", "age", "age_group", "citizenship", "region_of_o
 
 
 def _add_later_episodes(rng: random.Random, records: list[dict], chosen: list) -> None:
-    """Make some cases a later episode of an earlier person of the batch.
+    """Make some cases a later episode of a person registered earlier in the batch.
 
-    Such a record keeps `first` (the index of the person's first case), is registered by
-    the same organisation, and both cases are marked `shares_person`.
+    Such a record keeps `first` (the index of the person's first case, registered before
+    it), is registered by the same organisation, and both cases are marked
+    `shares_person`.
     """
     seen: dict[str, list[int]] = {}  # first cases so far, by sex (the story stays plausible)
     for i, later in enumerate(records):
         earlier = seen.setdefault(later["sex"], [])
-        if not earlier or rng.random() >= LATER_EPISODES:
+        picks = [rng.choice(earlier) for _ in range(4)] if earlier else []
+        picks = [j for j in picks if records[j]["registered_on"] < later["registered_on"]]
+        if not picks or rng.random() >= LATER_EPISODES:
             earlier.append(i)
             continue
-        j = rng.choice(earlier)
+        j = picks[0]
         first = records[j]
         later.update({k: first[k] for k in _SAME_PERSON}, first=j, shares_person=True)
         first["shares_person"] = True

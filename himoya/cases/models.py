@@ -224,7 +224,8 @@ class Case(models.Model):
     exploitation_country = models.CharField(_("country of exploitation"), max_length=2, blank=True)
     is_cross_border = models.BooleanField(_("cross-border"), null=True, blank=True)
     # The case's exploitation_types CaseCodes as "|code|code|", kept by set_case_codes,
-    # so the list filters on one row; CaseCode stays the table statistics group by.
+    # so the list filters on one row and statistics on PostgreSQL unnest it instead of
+    # joining CaseCode (which stays the record, and what SQLite groups by).
     exploitation_codes = models.CharField(max_length=400, blank=True, default="")
     # The same for labour_sectors: statistics unnest it instead of joining CaseCode.
     # Not in any index: a case may have many sectors, and index rows are limited in size.
