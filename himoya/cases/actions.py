@@ -288,7 +288,8 @@ def do_correct_situation(
         if getattr(sit, name) != value:
             setattr(sit, name, value)
             changed.append(f"situation.{name}")
-    before = {f: sorted(case.codes.filter(field=f).values_list("code", flat=True)) for f in multi}
+    recorded = case.codes_by_field()
+    before = {f: recorded.get(f, []) for f in multi}
     if not changed and all(before[f] == sorted(values) for f, values in multi.items()):
         return []
     person = case.person

@@ -332,16 +332,19 @@ def case_person(request, case_id):
             # The age shown was the registered age, not a typed approximate age.
             if data.get("approximate_age") == str(initial["approximate_age"]):
                 data.pop("approximate_age")
-        try:
-            changed = actions.do_correct_person(
-                person, acting_user=request.user, data=data, request=request
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+        saved = _correct(request, form, actions.do_correct_person, person, data=data)
+        if saved:
             return redirect("case_detail", case.pk)
-    return render(request, "cases/case_person.html", {"case": case, "form": form})
+    return _correction_page(
+        request,
+        case,
+        form,
+        _("Correct the person's details"),
+        _(
+            "Opening this form showed the identity; that is recorded in the audit log. "
+            "Every case of the person follows the correction."
+        ),
+    )
 
 
 def _situation_initial(case) -> dict:
@@ -358,10 +361,9 @@ def _situation_initial(case) -> dict:
             initial["cross_border"] = (
                 "cross_border" if situation.cross_border_override else "internal"
             )
+    recorded = case.codes_by_field()
     for field in SituationForm.MULTI:
-        initial[str(field)] = list(
-            case.codes.filter(field=field).order_by("code").values_list("code", flat=True)
-        )
+        initial[str(field)] = recorded.get(field, [])
     return initial
 
 
@@ -372,21 +374,43 @@ def case_situation(request, case_id):
     policy.require(request.user, roles.CHANGE_CASE, case.organisation, request=request)
     form = SituationForm(request.POST or None, initial=_situation_initial(case))
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = actions.do_correct_situation(
-                case,
-                acting_user=request.user,
-                case_data=form.case_data(),
-                situation=form.situation_data(),
-                multi=form.multi_data(),
-                request=request,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+        saved = _correct(
+            request,
+            form,
+            actions.do_correct_situation,
+            case,
+            case_data=form.case_data(),
+            situation=form.situation_data(),
+            multi=form.multi_data(),
+        )
+        if saved:
             return redirect("case_detail", case.pk)
-    return render(request, "cases/case_situation.html", {"case": case, "form": form})
+    return _correction_page(
+        request,
+        case,
+        form,
+        _("Correct the situation"),
+        _(
+            "Change what was learned since registration. The audit log and the timeline "
+            "record which fields changed, not their values."
+        ),
+    )
+
+
+def _correct(request, form, correct, obj, **values) -> bool:
+    """Run a correction action; say what it did, or put its refusal on the form."""
+    try:
+        changed = correct(obj, acting_user=request.user, request=request, **values)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return False
+    messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+    return True
+
+
+def _correction_page(request, case, form, title, help_text):
+    context = {"case": case, "form": form, "title": title, "help_text": help_text}
+    return render(request, "cases/case_correct.html", context)
 
 
 @login_required

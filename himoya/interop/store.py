@@ -197,9 +197,7 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_u
 def record_of(case, *, with_identity: bool) -> dict:
     """Return the HTCDS record of a case (identity fields blank unless allowed)."""
     person = case.person
-    codes_by_field: dict[str, list[str]] = {}
-    for c in case.codes.all():
-        codes_by_field.setdefault(c.field, []).append(c.code)
+    codes_by_field = case.codes_by_field()
     situation = getattr(case, "situation", None)
     record = {
         "prs_Gender": gender_of_sex(person.sex),
