@@ -7,13 +7,17 @@ inactive user, or one without a membership, sees nothing. Out-of-scope objects a
 """
 
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
 
 from himoya.access import roles
 from himoya.access.roles import MATRIX, Role
+
+M = TypeVar("M", bound=Model)
 
 _CACHE_ATTR = "_himoya_memberships"
 
@@ -108,11 +112,11 @@ def in_scope(user) -> set[int]:
     return {m.organisation_id for m in memberships(user)}
 
 
-def get_or_404(queryset: QuerySet, **lookup) -> Model:
+def get_or_404(queryset: QuerySet[M], **lookup) -> M:
     """Look an object up inside a scoped queryset; missing and forbidden look the same."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -148,7 +152,7 @@ def memberships_visible_to(user) -> QuerySet:
     ).select_related("user", "organisation")
 
 
-def assignable_roles(user, organisation) -> list[tuple[str, str]]:
+def assignable_roles(user, organisation) -> list[tuple[str, str | Promise]]:
     """Roles the user may hand out in an organisation: never more than they could."""
     if is_system_admin(user):
         return list(Role.choices)

@@ -45,7 +45,7 @@ def populate(ctx: dict) -> None:
             safety_plan="Safe contact person; new phone number",
             assessed_by=referral.sent_by,
         )
-        if referral.status not in ("delivered", "completed"):
+        if referral.status not in ("delivered", "completed") or referral.to_organisation is None:
             continue
         for service in services:
             ServiceDelivery.objects.create(

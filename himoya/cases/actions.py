@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from himoya.access import policy, roles
@@ -66,7 +67,7 @@ class CaseActionError(ValidationError):
 
 
 def _check_codes(values: dict) -> None:
-    errors = {}
+    errors: dict[str, str | Promise] = {}
     for name, value in values.items():
         if name in _VALIDATED and value and not codes.is_valid(_VALIDATED[name], value):
             errors[name] = _("Not a known code: %(code)s") % {"code": value}
@@ -75,7 +76,7 @@ def _check_codes(values: dict) -> None:
 
 
 def _check_multi(multi: dict) -> None:
-    errors = {}
+    errors: dict[str, str | Promise] = {}
     for field, values in multi.items():
         list_name = CaseCode.LISTS.get(field)
         if list_name is None:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -38,8 +39,8 @@ from himoya.crypto.fields import EncryptedMixin
 class Registrar:
     """An organisation that registers cases, who registers them, and how often."""
 
-    organisation: object
-    user: object | None
+    organisation: Any
+    user: Any
     weight: float
     regions: tuple
 

@@ -7,6 +7,7 @@ spells a list of its own.
 
 import re
 from functools import cache
+from typing import cast
 
 from himoya.vocab import registry
 
@@ -81,7 +82,7 @@ def age_bands() -> list[tuple[str, int, int]]:
                 bands.append((entry.code, *band))
         if bands:
             return bands
-    return [(code, *_band(code)) for code in _FALLBACK_AGE_BANDS]
+    return [(code, *cast(tuple[int, int], _band(code))) for code in _FALLBACK_AGE_BANDS]
 
 
 def age_group_for(age: int | None) -> str:

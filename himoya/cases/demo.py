@@ -12,7 +12,7 @@ SOURCE = "demo"
 
 def registrars(organisations: dict) -> list[bulk.Registrar]:
     orgs = [organisations[slug] for slug in REGISTERING if slug in organisations]
-    users = {}
+    users: dict = {}
     for m in Membership.objects.filter(
         organisation__in=orgs, role__in=[Role.CASEWORKER, Role.RESPONDER]
     ).order_by("role", "pk"):

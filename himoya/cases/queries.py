@@ -14,7 +14,7 @@ def search_by_name(cases: QuerySet, text: str) -> QuerySet:
     hashes = {name_token_hash(key) for key in name_keys(text)}
     if not hashes:
         return cases.none()
-    persons = PersonNameToken.objects.filter(token_hash__in=hashes)
+    persons: QuerySet = PersonNameToken.objects.filter(token_hash__in=hashes)
     if len(hashes) > 1:
         # Persons holding every token: few, so the cases are found through their person.
         persons = (

@@ -12,6 +12,7 @@ import itertools
 import random
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from himoya.cases import codes
 
@@ -189,7 +190,7 @@ def _cumulative(pairs: tuple) -> tuple[list, list]:
     return [p[0] for p in pairs], list(itertools.accumulate(p[1] for p in pairs))
 
 
-def _pick(rng: random.Random, pairs: tuple) -> str:
+def _pick(rng: random.Random, pairs: tuple) -> Any:
     population, cum = _cumulative(pairs)
     return rng.choices(population, cum_weights=cum)[0]
 

@@ -33,6 +33,7 @@ An empty value ("" or None) is stored as it is, unencrypted: emptiness is not se
 
 import datetime
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.core import checks
 from django.db import models
@@ -42,6 +43,11 @@ from himoya.crypto import keys
 
 class EncryptedMixin:
     """Encrypt on the way to the database, decrypt on the way back."""
+
+    if TYPE_CHECKING:  # provided by the Field this is mixed into
+        model: Any
+        name: str
+        attname: str
 
     def __init__(self, *args, context: str = "", **kwargs):
         self.context = context

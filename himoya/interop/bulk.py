@@ -119,6 +119,7 @@ def copy_objects(model, objs: list) -> None:
             continue
         values = []
         for obj in objs:
+            value: object
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = timezone.now()
             else:

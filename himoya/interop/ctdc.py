@@ -388,7 +388,7 @@ def write(rows, path: Path, kind: str) -> int:
     if kind == "feather":
         import pyarrow.feather as feather
 
-        data = {c: [] for c in columns}
+        data: dict[str, list] = {c: [] for c in columns}
         for row in rows:
             for c in columns:
                 data[c].append(row[c])

@@ -6,6 +6,7 @@ codes, which vocabulary list checks it. (CTDC data go column-wise; see ctdc.py.)
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 TEXT = "text"
@@ -21,7 +22,7 @@ YEAR = "year"
 class Field:
     name: str
     kind: str
-    label: str
+    label: "str | StrPromise"
     codelist: str = ""
     identity: bool = False  # encrypted, shown only with VIEW_IDENTITY
     max_length: int = 255

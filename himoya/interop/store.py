@@ -88,7 +88,7 @@ def build(record: dict, organisation, *, acting_user, registered_on, owners: dic
     ):
         value = record.get(source) or ""
         setattr(person, latin if _latin(value) else cyrillic, value)
-    person.date_of_birth = record.get("prs_Birthdate")
+    person.date_of_birth = record.get("prs_Birthdate")  # type: ignore[assignment]  # nullable
     person.phone = record.get("prs_MobilePhone") or ""
     person.address = ", ".join(record[f] for f in ADDRESS_FIELDS if record.get(f))
     person.notes = "\n".join(f"{f}: {record[f]}" for f in NOTE_FIELDS if record.get(f))

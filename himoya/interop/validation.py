@@ -29,7 +29,7 @@ HIDDEN = "…"
 YES = {"true", "yes", "1", "y", "да", "ҳа", "t"}
 NO = {"false", "no", "0", "n", "нет", "не", "f"}
 SPLIT = re.compile(r"[;,\s]+")
-EMPTY = {
+EMPTY: dict[str, object] = {
     F.TEXT: "",
     F.CODE: "",
     F.COUNTRY: "",

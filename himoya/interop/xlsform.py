@@ -87,7 +87,7 @@ def _from_table(rows: Iterator[list]) -> Iterator[tuple[int, str, dict]]:
     header = [str(h or "").strip() for h in next(rows, [])]
     columns: dict[int, str] = {}
     id_column = None
-    date_columns = {}
+    date_columns: dict[str, int] = {}
     for i, name in enumerate(header):
         if name in INSTANCE_ID_COLUMNS and id_column is None:
             id_column = i

@@ -134,7 +134,10 @@ def do_open_proceeding(
     if not case_number.strip():
         raise ValidationError({"case_number": _("Enter the case number.")})
     _check_not_future(opened_on, "opened_on")
-    stage = registry.get("jus_ProceedingKind", kind).extra["first_stage"]
+    kind_code = registry.get("jus_ProceedingKind", kind)
+    if kind_code is None:
+        raise ValidationError({"kind": _("Choose the kind of proceeding.")})
+    stage = kind_code.extra["first_stage"]
     proceeding = Proceeding.objects.create(
         organisation=organisation,
         kind=kind,

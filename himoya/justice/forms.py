@@ -37,7 +37,9 @@ def money_field(label):
 
 
 class ProceedingForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Investigating agency"), queryset=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Investigating agency"), queryset=None
+    )
     kind = code_field("jus_ProceedingKind", _("Kind"))
     case_number = forms.CharField(label=_("Case number"), max_length=100)
     opened_on = date_field(_("Opened on"))
@@ -141,7 +143,7 @@ class PerpetratorForm(forms.Form):
         "vic_RelationshipToTrafficker", _("Relationship to the victim"), required=False
     )
     status = forms.ChoiceField(label=_("Status in this proceeding"))
-    cases = forms.ModelMultipleChoiceField(
+    cases: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Victims' cases"),
         queryset=None,
         required=False,
@@ -158,7 +160,7 @@ class PerpetratorForm(forms.Form):
 
 
 class PerpetratorCasesForm(forms.Form):
-    cases = forms.ModelMultipleChoiceField(
+    cases: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Victims' cases"),
         queryset=None,
         required=False,

@@ -253,7 +253,9 @@ def _end_grant(referral: Referral, reason: str, when=None) -> None:
 def _already_answered(referral: Referral) -> ReferralError:
     if referral.status == Referral.Status.STOPPED:
         return ReferralError(_("This referral was stopped: the person withdrew their consent."))
-    who = referral.answered_by.get_full_name() or referral.answered_by.get_username()
+    answered_by = referral.answered_by
+    assert answered_by is not None  # an answered referral records who answered
+    who = answered_by.get_full_name() or answered_by.get_username()
     if referral.status == Referral.Status.DECLINED:
         return ReferralError(_("%(who)s has already declined this referral.") % {"who": who})
     return ReferralError(_("%(who)s has already accepted this referral.") % {"who": who})

@@ -130,9 +130,8 @@ class Consent(models.Model):
 
     @property
     def recipient_label(self) -> str:
-        if self.recipient_organisation_id:
-            return self.recipient_organisation.name
-        return self.external_recipient
+        org = self.recipient_organisation
+        return org.name if org is not None else self.external_recipient
 
     def is_valid_for(self, case, to_organisation=None, external_recipient: str = "") -> bool:
         """Tell whether this consent lets `case` be referred to the named recipient."""
@@ -240,7 +239,8 @@ class Referral(models.Model):
 
     @property
     def recipient_label(self) -> str:
-        return self.to_organisation.name if self.to_organisation_id else self.external_recipient
+        org = self.to_organisation
+        return org.name if org is not None else self.external_recipient
 
     @property
     def is_open(self) -> bool:

@@ -263,11 +263,9 @@ def htcds_payload(referral) -> dict:
     if "needs" in parts:
         needs = plan.needs if plan else []
         record["tj_Needs"] = needs
-        spl = {
-            registry.get("assistance_service", n).extra.get("spl_Type")
-            for n in [*needs, *referral.service_codes()]
-            if registry.get("assistance_service", n) is not None
-        }
+        wanted = [*needs, *referral.service_codes()]
+        services = (registry.get("assistance_service", n) for n in wanted)
+        spl = {s.extra.get("spl_Type") for s in services if s is not None}
         record["spl_Type"] = sorted(t for t in spl if t)
     if "support_plan" in parts and plan is not None:
         record.update(

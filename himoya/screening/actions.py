@@ -67,6 +67,7 @@ def editable_version(version: ChecklistVersion, *, acting_user) -> ChecklistVers
         return version
     checklist = version.checklist
     latest = checklist.versions.select_for_update().order_by("-number").first()
+    assert latest is not None  # `version` itself belongs to the checklist
     if latest.pk != version.pk and not latest.is_frozen:
         return latest
     new = ChecklistVersion.objects.create(

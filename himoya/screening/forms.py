@@ -27,7 +27,9 @@ def district_field() -> forms.Field:
 
 
 class ScreeningStartForm(forms.Form):
-    checklist = forms.ModelChoiceField(label=_("Checklist"), queryset=None, empty_label=None)
+    checklist: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Checklist"), queryset=None, empty_label=None
+    )
     age_group = forms.ChoiceField(label=_("Age"), widget=forms.RadioSelect)
     suspected_form = forms.ChoiceField(label=_("Suspected form of exploitation"))
     region = forms.ChoiceField(label=_("Region"))
@@ -74,7 +76,9 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, suggested: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.suggested = suggested
-        self.fields["decision"].choices = [
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.choices = [
             (c, label)
             for c, label in registry.choices("screening_classification")
             if c != rule.INSUFFICIENT

@@ -63,7 +63,7 @@ def build(period, scope, user) -> dict:
     for key in HEADLINES:
         if key in INDICATORS:
             wanted.setdefault(key, []).append(())
-    tables = {}
+    tables: dict = {}
     with engine.shared_scans():
         return _build(period, scope, user, panels, wanted, tables)
 

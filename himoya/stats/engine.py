@@ -206,9 +206,9 @@ def compute_many(
 
     With `compare=False` the year before is not counted (its figures read 0).
     """
-    breakdowns = [tuple(b) for b in breakdowns]
+    bys_wanted = [tuple(b) for b in breakdowns]
     groups: dict[str | None, list[tuple[str, ...]]] = {None: [()]}
-    for by in breakdowns:
+    for by in bys_wanted:
         multis = {indicator.source.dimension(k).multi for k in by} - {None}
         if len(multis) > 1:
             raise ValueError("one child-table dimension per breakdown")
@@ -241,7 +241,7 @@ def compute_many(
             total,
             scope,
         )
-        for by in dict.fromkeys([*breakdowns])
+        for by in dict.fromkeys([*bys_wanted])
     }
 
 

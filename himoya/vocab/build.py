@@ -16,6 +16,7 @@ Only the build needs pandas/odfpy and pycountry; the registry reads the committe
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 VOCAB_DIR = Path(__file__).resolve().parent
 SOURCES_DIR = VOCAB_DIR / "sources"
@@ -65,7 +66,7 @@ def read_ods_fields(path: Path) -> list[dict]:
         if len(codes) != len(labels):
             raise BuildError(f"{field_name}: {len(codes)} value names but {len(labels)} labels")
         values = list(zip(codes, labels, strict=True))
-        fields.append({"field": field_name, "type": kind, "values": values})
+        fields.append({"field": field_name, "type": kind, "values": values})  # type: ignore[dict-item]
     return fields
 
 
@@ -96,7 +97,7 @@ def build_htcds(shared_data: Path) -> dict[str, list[dict]]:
             if code not in translated:
                 missing.append(f"{name}.{code}")
                 continue
-            entry = {"code": code}
+            entry: dict[str, Any] = {"code": code}
             if name == "vic_ForcedLabourIndustry":
                 entry["tier"] = 1
             if translated[code] is None:  # a proper name: the same in every language

@@ -318,7 +318,7 @@ def flag(value) -> int | None:
 def normalise_row(row: Mapping) -> dict:
     """A CTDC row with every K-anon column: flags as 1/0/None, the year as int, text
     stripped, missing cells None. Unknown columns are dropped."""
-    out = {}
+    out: dict[str, object] = {}
     get = row.get
     for column, is_flag in _KINDS:
         value = get(column)
@@ -438,9 +438,9 @@ def to_ctdc(
     present = set()
     for list_name in FLAG_LISTS:
         for code in codes.get(list_name, ()):
-            column = _column_for(list_name, code)
-            if column:
-                present.add(column)
+            flag_column = _column_for(list_name, code)
+            if flag_column:
+                present.add(flag_column)
     groups = {_GROUP[c] for c in present} | set(answered or ())
     for column, group in _GROUP.items():
         if group in groups:
