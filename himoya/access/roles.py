@@ -44,6 +44,8 @@ VIEW_AUDIT = "view_audit"
 MANAGE_CHECKLISTS = "manage_checklists"
 MANAGE_ORGANISATIONS = "manage_organisations"  # create organisations (system-wide)
 MANAGE_SERVICES = "manage_services"  # keep the organisation's service-directory entries
+MANAGE_PLANS = "manage_plans"  # draft, adopt and close action plans; follow up the reports
+REPORT_PROGRESS = "report_progress"  # report on the organisation's own plan activities
 
 R = Role
 MATRIX: dict[str, frozenset[str]] = {
@@ -85,6 +87,7 @@ MATRIX: dict[str, frozenset[str]] = {
             MANAGE_PROCEEDINGS,
             MANAGE_CHECKLISTS,
             MANAGE_SERVICES,
+            REPORT_PROGRESS,
         }
     ),
     R.ORG_ADMIN: frozenset(
@@ -99,9 +102,12 @@ MATRIX: dict[str, frozenset[str]] = {
             EXPORT_DATA,
             VIEW_AUDIT,
             MANAGE_SERVICES,
+            REPORT_PROGRESS,
         }
     ),
-    R.NATIONAL_COORDINATOR: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL, VIEW_STATS_ORG}),
+    R.NATIONAL_COORDINATOR: frozenset(
+        {VIEW_ORGANISATION, VIEW_STATS_NATIONAL, VIEW_STATS_ORG, MANAGE_PLANS, REPORT_PROGRESS}
+    ),
     R.ANALYST: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL}),
     R.AUDITOR: frozenset({VIEW_ORGANISATION, VIEW_AUDIT}),
     R.SYSTEM_ADMIN: frozenset({VIEW_ORGANISATION, MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT}),

@@ -8,4 +8,7 @@ class PreventionConfig(AppConfig):
     name = "himoya.prevention"
     label = "prevention"
     verbose_name = _("Prevention")
-    nav = [(roles.SCREEN, "prevention_contact_list", _("Prevention contacts"))]
+    nav = [
+        (roles.SCREEN, "prevention_contact_list", _("Prevention contacts")),
+        (roles.VIEW_ORGANISATION, "plan_list", _("Action plans")),
+    ]

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,3 +33,142 @@ class PreventionContactForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actions"].choices = registry.choices("prevention_action")
+
+
+# --- action plans -----------------------------------------------------------------------
+
+DATE = {"type": "date"}
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"))
+    first_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        from himoya.prevention.models import ActionPlan
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ActionPlan.Kind.choices
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+
+
+class ActivityForm(forms.Form):
+    objective: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Objective"), queryset=None, empty_label=None
+    )
+    title = forms.CharField(label=_("Activity"), max_length=500)
+    responsible: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Responsible organisation"), queryset=None
+    )
+    partners: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs=DATE))
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs=DATE))
+    budget = forms.DecimalField(label=_("Budget"), required=False, min_value=0, decimal_places=2)
+    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    funding_source = forms.CharField(label=_("Funding source"), max_length=200, required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        from himoya.organisations.models import Organisation
+        from himoya.prevention.models import Objective
+        from himoya.prevention.plans import currencies
+
+        super().__init__(*args, **kwargs)
+        orgs = Organisation.objects.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["objective"]).queryset = Objective.objects.filter(
+            goal__plan=plan
+        ).select_related("goal")
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = orgs
+        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = orgs
+        cast(forms.ChoiceField, self.fields["currency"]).choices = [(c, c) for c in currencies()]
+
+
+class IndicatorForm(forms.Form):
+    activity: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Activity"), queryset=None, empty_label=None
+    )
+    name = forms.CharField(label=_("Indicator"), max_length=300)
+    unit = forms.ChoiceField(label=_("Unit"))
+    engine_key = forms.ChoiceField(label=_("Counted by Himoya"), required=False)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, decimal_places=2)
+
+    def __init__(self, *args, plan, **kwargs):
+        from himoya.prevention.models import Activity, PlanIndicator
+        from himoya.prevention.plans import ENGINE_INDICATORS
+
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        cast(forms.ModelChoiceField, self.fields["activity"]).queryset = Activity.objects.filter(
+            objective__goal__plan=plan
+        )
+        cast(forms.ChoiceField, self.fields["unit"]).choices = PlanIndicator.Unit.choices
+        cast(forms.ChoiceField, self.fields["engine_key"]).choices = [
+            ("", _("No: typed by the organisation")),
+            *ENGINE_INDICATORS.items(),
+        ]
+        for year in plan.years():
+            self.fields[f"target_{year}"] = forms.DecimalField(
+                label=_("Target %(year)s") % {"year": year}, required=False, decimal_places=2
+            )
+
+    def targets(self) -> dict:
+        return {
+            year: self.cleaned_data[f"target_{year}"]
+            for year in self.plan.years()
+            if self.cleaned_data.get(f"target_{year}") is not None
+        }
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AdoptForm(forms.Form):
+    adopted_on = forms.DateField(
+        label=_("Adopted on"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE)
+    )
+
+
+class ReturnForm(forms.Form):
+    because = forms.CharField(
+        label=_("What needs correcting"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ProgressReportForm(forms.Form):
+    progress = forms.ChoiceField(label=_("Status"), widget=forms.RadioSelect)
+    done = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    spent = forms.DecimalField(label=_("Money spent"), required=False, decimal_places=2)
+
+    def __init__(self, *args, activity, **kwargs):
+        from himoya.prevention.models import ProgressReport
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["progress"]).choices = ProgressReport.Progress.choices
+        self.indicators = list(activity.indicators.all())
+        for indicator in self.indicators:
+            if indicator.engine_key:
+                continue
+            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+                label=f"{indicator.name} ({indicator.get_unit_display()})",
+                required=False,
+                decimal_places=2,
+            )
+
+    def values(self) -> dict:
+        return {
+            i.pk: self.cleaned_data.get(f"indicator_{i.pk}")
+            for i in self.indicators
+            if not i.engine_key
+        }

@@ -9,4 +9,20 @@ urlpatterns = [
         views.prevention_contact_add,
         name="prevention_contact_add",
     ),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_add, name="plan_add"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/add/<slug:part>/", views.plan_part_add, name="plan_part_add"),
+    path("plans/<int:pk>/<slug:verb>/", views.plan_change, name="plan_change"),
+    path("plans/<int:pk>/progress.xlsx", views.plan_progress_xlsx, name="plan_progress_xlsx"),
+    path(
+        "plans/activities/<int:activity_id>/report/<int:year>/<int:quarter>/",
+        views.progress_report,
+        name="progress_report",
+    ),
+    path(
+        "plans/reports/<int:report_id>/<slug:verb>/",
+        views.progress_review,
+        name="progress_review",
+    ),
 ]

@@ -1,13 +1,30 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from himoya.access import plans as plans_access
 from himoya.access import policy, roles
 from himoya.access import screening as access
-from himoya.prevention import actions
-from himoya.prevention.forms import PreventionContactForm
+from himoya.audit.actions import Action, record
+from himoya.prevention import actions, plan_report, plans
+from himoya.prevention.forms import (
+    ActivityForm,
+    AdoptForm,
+    CommentForm,
+    IndicatorForm,
+    PlanForm,
+    PreventionContactForm,
+    ProgressReportForm,
+    ReturnForm,
+    TitleForm,
+)
+from himoya.prevention.models import ActionPlan, Activity, ProgressReport
 from himoya.screening import rule
 
 
@@ -48,3 +65,308 @@ def prevention_contact_add(request, screening_id):
         "prevention/preventioncontact_form.html",
         {"form": form, "screening": screening, "done": done, "at_risk": at_risk},
     )
+
+
+# --- action plans -----------------------------------------------------------------------
+
+
+def _plan(request, pk) -> ActionPlan:
+    return policy.get_or_404(plans_access.plans_visible_to(request.user), pk=pk)
+
+
+def _managed_plan(request, pk) -> ActionPlan:
+    plan = _plan(request, pk)
+    policy.require(request.user, roles.MANAGE_PLANS, plan.owner, request=request)
+    return plan
+
+
+def _quarter(request) -> tuple[int, int]:
+    year, quarter = plans.current_quarter()
+    try:
+        year = int(request.GET.get("year", year))
+        quarter = int(request.GET.get("quarter", quarter))
+    except ValueError:
+        pass
+    return year, quarter if quarter in (1, 2, 3, 4) else 1
+
+
+@login_required
+def plan_list(request):
+    visible = plans_access.plans_visible_to(request.user).select_related("owner")
+    can_add = policy.has_perm(request.user, roles.MANAGE_PLANS)
+    return render(
+        request, "prevention/actionplan_list.html", {"plans": visible, "can_add": can_add}
+    )
+
+
+@login_required
+def plan_add(request):
+    owners = sorted(policy.org_ids_with(request.user, roles.MANAGE_PLANS))
+    if not owners:
+        policy.require(request.user, roles.MANAGE_PLANS, request=request)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from himoya.organisations.models import Organisation
+
+        try:
+            plan = plans.do_create_plan(
+                Organisation.objects.get(pk=owners[0]),
+                acting_user=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("plan_detail", pk=plan.pk)
+    return render(request, "prevention/plan_part_form.html", {"form": form, "title": _("New plan")})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = _plan(request, pk)
+    year, quarter = _quarter(request)
+    goals = plan.goals.prefetch_related(
+        "objectives__activities__indicators",
+        "objectives__activities__partners",
+        "objectives__activities__responsible",
+    )
+    reports = {
+        r.activity_id: r
+        for r in ProgressReport.objects.filter(
+            activity__objective__goal__plan=plan, year=year, quarter=quarter
+        ).prefetch_related("values")
+    }
+    for goal in goals:
+        for objective in goal.objectives.all():
+            for activity in objective.activities.all():
+                activity.report = reports.get(activity.pk)
+    reporting = plans_access.reporting_org_ids(request.user)
+    manage = plans_access.can_manage(request.user, plan)
+    return render(
+        request,
+        "prevention/actionplan_detail.html",
+        {
+            "plan": plan,
+            "goals": goals,
+            "year": year,
+            "quarter": quarter,
+            "quarters": [1, 2, 3, 4],
+            "reporting": reporting,
+            "manage": manage,
+            "missing": plans.missing_reports(plan, year, quarter)
+            if manage and plan.is_frozen
+            else [],
+            "closed": plan.closed_quarters.filter(year=year, quarter=quarter).exists(),
+            "comment_org": plans_access.commenting_organisation(request.user, plan),
+            "comment_form": CommentForm(),
+            "return_form": ReturnForm(),
+            "adopt_form": AdoptForm(),
+        },
+    )
+
+
+@login_required
+def plan_part_add(request, pk, part):
+    """Add a goal, an objective, an activity or an indicator to a draft plan."""
+    plan = _managed_plan(request, pk)
+    data = request.POST or None
+    form: forms.Form
+    if part == "goal":
+        form, title = TitleForm(data), _("New goal")
+    elif part == "objective":
+        form, title = TitleForm(data), _("New objective")
+        form.fields["goal"] = forms.ModelChoiceField(
+            label=_("Goal"), queryset=plan.goals.all(), empty_label=None
+        )
+    elif part == "activity":
+        form, title = ActivityForm(data, plan=plan), _("New activity")
+    elif part == "indicator":
+        form, title = IndicatorForm(data, plan=plan), _("New indicator")
+    else:
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        cd = dict(form.cleaned_data)
+        try:
+            if part == "goal":
+                plans.do_add_goal(plan, acting_user=request.user, request=request, **cd)
+            elif part == "objective":
+                plans.do_add_objective(
+                    cd.pop("goal"), acting_user=request.user, request=request, **cd
+                )
+            elif part == "activity":
+                plans.do_add_activity(
+                    cd.pop("objective"), acting_user=request.user, request=request, **cd
+                )
+            else:
+                assert isinstance(form, IndicatorForm)
+                plans.do_add_indicator(
+                    cd["activity"],
+                    name=cd["name"],
+                    unit=cd["unit"],
+                    baseline=cd["baseline"],
+                    targets=form.targets(),
+                    engine_key=cd["engine_key"],
+                    acting_user=request.user,
+                    request=request,
+                )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("plan_detail", pk=plan.pk)
+    return render(
+        request, "prevention/plan_part_form.html", {"form": form, "title": title, "plan": plan}
+    )
+
+
+@login_required
+@require_POST
+def plan_change(request, pk, verb):
+    """Adopt, amend or close a plan, close a quarter, or comment on a draft."""
+    plan = _plan(request, pk)
+    try:
+        if verb == "comment":
+            organisation = plans_access.commenting_organisation(request.user, plan)
+            if organisation is None:
+                raise PermissionDenied
+            plans.do_comment(
+                plan,
+                organisation=organisation,
+                text=request.POST.get("text", ""),
+                acting_user=request.user,
+                request=request,
+            )
+        else:
+            policy.require(request.user, roles.MANAGE_PLANS, plan.owner, request=request)
+            if verb == "adopt":
+                form = AdoptForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(form.errors["adopted_on"])
+                plans.do_adopt(
+                    plan,
+                    adopted_on=form.cleaned_data["adopted_on"],
+                    acting_user=request.user,
+                    request=request,
+                )
+            elif verb == "amend":
+                plan = plans.do_amend(plan, acting_user=request.user, request=request)
+            elif verb == "close":
+                plans.do_close(plan, acting_user=request.user, request=request)
+            elif verb == "close-quarter":
+                year, quarter = _quarter(request)
+                plans.do_close_quarter(
+                    plan, year, quarter, acting_user=request.user, request=request
+                )
+            else:
+                raise Http404
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("plan_detail", pk=plan.pk)
+
+
+@login_required
+def progress_report(request, activity_id, year, quarter):
+    activity = policy.get_or_404(
+        Activity.objects.filter(
+            objective__goal__plan__in=plans_access.plans_visible_to(request.user)
+        ).select_related("objective__goal__plan", "responsible"),
+        pk=activity_id,
+    )
+    plan = activity.objective.goal.plan
+    policy.require(request.user, roles.REPORT_PROGRESS, activity.responsible, request=request)
+    existing = ProgressReport.objects.filter(activity=activity, year=year, quarter=quarter).first()
+    initial = {}
+    if existing is not None:
+        initial = {"progress": existing.progress, "done": existing.done, "spent": existing.spent}
+        initial |= {f"indicator_{v.indicator_id}": v.value for v in existing.values.all()}
+    form = ProgressReportForm(request.POST or None, activity=activity, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plans.do_submit_report(
+                activity,
+                organisation=activity.responsible,
+                year=year,
+                quarter=quarter,
+                progress=form.cleaned_data["progress"],
+                done=form.cleaned_data["done"],
+                spent=form.cleaned_data["spent"],
+                values=form.values(),
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The progress report was sent."))
+            return redirect(
+                f"{reverse('plan_detail', args=[plan.pk])}?year={year}&quarter={quarter}"
+            )
+    return render(
+        request,
+        "prevention/progressreport_form.html",
+        {
+            "form": form,
+            "activity": activity,
+            "plan": plan,
+            "year": year,
+            "quarter": quarter,
+            "existing": existing,
+            "counted": [i for i in form.indicators if i.engine_key],
+        },
+    )
+
+
+@login_required
+@require_POST
+def progress_review(request, report_id, verb):
+    report = policy.get_or_404(
+        ProgressReport.objects.filter(
+            activity__objective__goal__plan__in=plans_access.plans_visible_to(request.user)
+        ).select_related("activity__objective__goal__plan__owner"),
+        pk=report_id,
+    )
+    plan = report.activity.objective.goal.plan
+    policy.require(request.user, roles.MANAGE_PLANS, plan.owner, request=request)
+    try:
+        if verb == "return":
+            plans.do_return_report(
+                report,
+                because=request.POST.get("because", ""),
+                acting_user=request.user,
+                request=request,
+            )
+        elif verb == "accept":
+            plans.do_accept_report(report, acting_user=request.user, request=request)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(
+        f"{reverse('plan_detail', args=[plan.pk])}?year={report.year}&quarter={report.quarter}"
+    )
+
+
+@login_required
+def plan_progress_xlsx(request, pk):
+    plan = _plan(request, pk)
+    year, quarter = _quarter(request)
+    body = plan_report.quarter_xlsx(plan, year, quarter)
+    record(
+        Action.EXPORT, actor=request.user, obj=plan, detail=f"{year}-Q{quarter}", request=request
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"plan-{plan.pk}-v{plan.version}-{year}-Q{quarter}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
