@@ -54,3 +54,58 @@ def commenting_organisation(user, plan):
 def reporting_org_ids(user) -> set[int]:
     """Organisations for which the user may report progress."""
     return policy.org_ids_with(user, roles.REPORT_PROGRESS)
+
+
+def meetings_visible_to(user) -> QuerySet:
+    """Managers of plans see every meeting; others those their organisation attended."""
+    from himoya.prevention.models import Meeting
+
+    orgs = _member_org_ids(user)
+    if not orgs:
+        return Meeting.objects.none()
+    if policy.has_perm(user, roles.MANAGE_PLANS):
+        return Meeting.objects.all()
+    return Meeting.objects.filter(
+        Q(participants__in=orgs) | Q(action_items__owner_id__in=orgs)
+    ).distinct()
+
+
+def action_items_visible_to(user) -> QuerySet:
+    from himoya.prevention.models import ActionItem
+
+    return ActionItem.objects.filter(meeting__in=meetings_visible_to(user))
+
+
+def _own_or_all(user, queryset: QuerySet, org_field: str) -> QuerySet:
+    orgs = _member_org_ids(user)
+    if not orgs:
+        return queryset.none()
+    if policy.has_perm(user, roles.MANAGE_PLANS):
+        return queryset
+    return queryset.filter(**{f"{org_field}__in": orgs})
+
+
+def training_sessions_visible_to(user) -> QuerySet:
+    """The secretariat sees every session; others their own organisations' sessions."""
+    from himoya.prevention.models import TrainingSession
+
+    return _own_or_all(user, TrainingSession.objects.all(), "organisation_id")
+
+
+def courses_visible_to(user) -> QuerySet:
+    from himoya.prevention.models import Course
+
+    return Course.objects.all() if _member_org_ids(user) else Course.objects.none()
+
+
+def awareness_events_visible_to(user) -> QuerySet:
+    from himoya.prevention.models import AwarenessEvent
+
+    return _own_or_all(user, AwarenessEvent.objects.all(), "organisation_id")
+
+
+def figure_org_ids(user) -> list[int] | None:
+    """Whose training and awareness figures the user sees: all (None) or their own."""
+    if policy.has_perm(user, roles.MANAGE_PLANS):
+        return None
+    return sorted(_member_org_ids(user))

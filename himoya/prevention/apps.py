@@ -11,4 +11,17 @@ class PreventionConfig(AppConfig):
     nav = [
         (roles.SCREEN, "prevention_contact_list", _("Prevention contacts")),
         (roles.VIEW_ORGANISATION, "plan_list", _("Action plans")),
+        (roles.VIEW_ORGANISATION, "meeting_list", _("Coordination meetings")),
+        (roles.VIEW_ORGANISATION, "training_list", _("Training")),
+        (roles.VIEW_ORGANISATION, "awareness_list", _("Awareness")),
     ]
+
+    def ready(self):
+        from himoya.prevention import statistics
+
+        statistics.register()
+
+    def home_section(self, request):
+        from himoya.prevention.views import home_section
+
+        return home_section(request)

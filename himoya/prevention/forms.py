@@ -172,3 +172,181 @@ class ProgressReportForm(forms.Form):
             for i in self.indicators
             if not i.engine_key
         }
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+class MeetingForm(forms.Form):
+    body = forms.ChoiceField(label=_("Body"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    participants: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Participating organisations"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("No names of victims or other persons concerned."),
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One decision per line."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from himoya.organisations.models import Organisation
+        from himoya.prevention.models import Meeting
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["body"]).choices = Meeting.Body.choices
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["participants"]
+        ).queryset = Organisation.objects.filter(is_active=True)
+
+
+class TaskForm(forms.Form):
+    text = forms.CharField(label=_("Task"), max_length=1000)
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation responsible"), queryset=None
+    )
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs=DATE))
+
+    def __init__(self, *args, **kwargs):
+        from himoya.organisations.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = Organisation.objects.filter(
+            is_active=True
+        )
+
+
+TaskFormSet = forms.formset_factory(TaskForm, extra=3)
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"))
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+    at_meeting: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("At the meeting"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        from himoya.prevention.models import ActionItem
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = ActionItem.Status.choices
+        cast(forms.ModelChoiceField, self.fields["at_meeting"]).queryset = meetings
+
+
+# --- training and awareness --------------------------------------------------------------
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    topic = forms.ChoiceField(label=_("Topic"))
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from himoya.prevention.models import Course
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["topic"]).choices = Course.Topic.choices
+
+
+class SessionForm(forms.Form):
+    course: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Course"), queryset=None)
+    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs=DATE))
+    ends_on = forms.DateField(label=_("End"), widget=forms.DateInput(attrs=DATE))
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    trainers = forms.CharField(label=_("Trainers"), max_length=300, required=False)
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["course"]).queryset = courses
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", "—"),
+            *registry.choices("tj_region"),
+        ]
+
+
+class ParticipantsForm(forms.Form):
+    count = forms.IntegerField(label=_("Number of participants"), min_value=1, max_value=1000)
+    agency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Agency"), queryset=None, required=False
+    )
+    role = forms.ChoiceField(label=_("Role"))
+    sex = forms.ChoiceField(label=_("Sex"))
+    age_group = forms.ChoiceField(label=_("Age group"))
+    completed = forms.BooleanField(label=_("Completed the course"), required=False, initial=True)
+    pre_score = forms.IntegerField(label=_("Pre-test score"), required=False)
+    post_score = forms.IntegerField(label=_("Post-test score"), required=False)
+    names = forms.CharField(
+        label=_("Names (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("One per line, only if certificates need them; names are stored encrypted."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from himoya.organisations.models import Organisation
+        from himoya.prevention.models import Participant
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = Organisation.objects.filter(
+            is_active=True
+        )
+        cast(forms.ChoiceField, self.fields["role"]).choices = Participant.TraineeRole.choices
+        cast(forms.ChoiceField, self.fields["sex"]).choices = [
+            (c, label) for c, label in registry.choices("sex") if c in ("female", "male")
+        ]
+        cast(forms.ChoiceField, self.fields["age_group"]).choices = Participant.AgeGroup.choices
+
+
+class AwarenessEventForm(forms.Form):
+    campaign = forms.CharField(label=_("Campaign"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Kind"))
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"), widget=forms.CheckboxSelectMultiple
+    )
+    materials_produced = forms.IntegerField(label=_("Materials produced"), min_value=0, initial=0)
+    materials_distributed = forms.IntegerField(
+        label=_("Materials distributed"), min_value=0, initial=0
+    )
+    reached_women = forms.IntegerField(label=_("Women reached"), min_value=0, initial=0)
+    reached_men = forms.IntegerField(label=_("Men reached"), min_value=0, initial=0)
+    reached_girls = forms.IntegerField(label=_("Girls reached"), min_value=0, initial=0)
+    reached_boys = forms.IntegerField(label=_("Boys reached"), min_value=0, initial=0)
+    basis = forms.ChoiceField(label=_("People reached are"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from himoya.prevention.models import AwarenessEvent
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = AwarenessEvent.Kind.choices
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", "—"),
+            *registry.choices("tj_region"),
+        ]
+        cast(
+            forms.MultipleChoiceField, self.fields["target_groups"]
+        ).choices = AwarenessEvent.TargetGroup.choices
+        cast(forms.ChoiceField, self.fields["basis"]).choices = AwarenessEvent.Basis.choices

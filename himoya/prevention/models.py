@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from himoya.crypto.fields import EncryptedCharField
+
 
 class PreventionContact(models.Model):
     """Help given to a person at risk before anything happened: a prevented case."""
@@ -317,3 +319,274 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.value}"
+
+
+# --- coordination meetings ----------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """A meeting of a coordination body: agenda, who came, minutes, decisions, tasks."""
+
+    class Body(models.TextChoices):
+        DIALOGUE = "dialogue", _("High-level dialogue")
+        WORKING_GROUP = "working_group", _("Working group on the action plan")
+        DISTRICT = "district", _("District coordination group")
+        OTHER = "other", _("Other coordination meeting")
+
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices)
+    title = models.CharField(_("title"), max_length=300)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    convened_by = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("convened by"),
+        on_delete=models.PROTECT,
+        related_name="meetings_convened",
+    )
+    participants = models.ManyToManyField(
+        "organisations.Organisation",
+        verbose_name=_("participating organisations"),
+        blank=True,
+        related_name="meetings_attended",
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("decision"))
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:40]}"
+
+
+class ActionItem(models.Model):
+    """A task a meeting gave an organisation, followed up at the next meetings."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    text = models.TextField(_("task"))
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation responsible"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    followed_up_at = models.ForeignKey(
+        Meeting,
+        verbose_name=_("followed up at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_up_items",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < (today or timezone.localdate())
+
+
+# --- training -----------------------------------------------------------------------
+
+
+class Course(models.Model):
+    """A course the mechanism runs, e.g. the Academy's identification course for cadets."""
+
+    class Topic(models.TextChoices):
+        IDENTIFICATION = "identification", _("Identification of victims")
+        INVESTIGATION = "investigation", _("Investigation and prosecution")
+        ASSISTANCE = "assistance", _("Protection and assistance")
+        PREVENTION = "prevention", _("Prevention and safe migration")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=300)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    organiser = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="courses",
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingSession(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organiser"),
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+    )
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"), db_index=True)
+    region = models.CharField(_("region"), max_length=10, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    trainers = models.CharField(_("trainers"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.starts_on})"
+
+
+class Participant(models.Model):
+    """One person trained; the name is optional and encrypted when kept."""
+
+    class TraineeRole(models.TextChoices):
+        POLICE = "police", _("Police officer")
+        CADET = "cadet", _("Cadet")
+        PROSECUTOR = "prosecutor", _("Prosecutor")
+        JUDGE = "judge", _("Judge")
+        BORDER = "border", _("Border guard")
+        LABOUR = "labour", _("Labour inspector")
+        MIGRATION = "migration", _("Migration officer")
+        SOCIAL = "social", _("Social worker")
+        NGO = "ngo", _("NGO staff")
+        TEACHER = "teacher", _("Teacher")
+        OTHER = "other", _("Other")
+
+    class AgeGroup(models.TextChoices):
+        UNDER_25 = "under_25", _("under 25")
+        FROM_25 = "25_39", _("25–39")
+        FROM_40 = "40_59", _("40–59")
+        FROM_60 = "60_plus", _("60 and over")
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="participants"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=TraineeRole.choices)
+    sex = models.CharField(_("sex"), max_length=10)
+    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices)
+    name = EncryptedCharField(_("name"), context="prevention.participant.name")
+    pre_score = models.PositiveSmallIntegerField(_("pre-test score"), null=True, blank=True)
+    post_score = models.PositiveSmallIntegerField(_("post-test score"), null=True, blank=True)
+    completed = models.BooleanField(_("completed the course"), default=True)
+    certificate = models.CharField(_("certificate number"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"participant #{self.pk}"
+
+
+# --- awareness ----------------------------------------------------------------------
+
+
+class AwarenessEvent(models.Model):
+    """A campaign event, broadcast or material, with the people it reached."""
+
+    class Kind(models.TextChoices):
+        FORUM = "forum", _("Forum")
+        ROUND_TABLE = "round_table", _("Round table")
+        SCHOOL = "school", _("School or university session")
+        RADIO = "radio", _("Radio")
+        TV = "tv", _("Television")
+        POSTER = "poster", _("Posters")
+        LEAFLET = "leaflet", _("Leaflets")
+        SOCIAL = "social", _("Social media")
+        OTHER = "other", _("Other")
+
+    class TargetGroup(models.TextChoices):
+        MIGRANTS = "labour_migrants", _("Labour migrants")
+        RETURNING = "returning_migrants", _("Returning migrants")
+        STUDENTS = "students", _("Students and pupils")
+        FAMILIES = "families", _("Families of migrants")
+        PUBLIC = "public", _("General public")
+        OFFICIALS = "officials", _("Officials")
+
+    class Basis(models.TextChoices):
+        COUNTED = "counted", _("counted")
+        ESTIMATED = "estimated", _("estimated")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="awareness_events",
+    )
+    campaign = models.CharField(_("campaign"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    held_on = models.DateField(_("date"), db_index=True)
+    region = models.CharField(_("region"), max_length=10, blank=True)
+    target_groups = models.JSONField(_("target groups"), default=list)
+    materials_produced = models.PositiveIntegerField(_("materials produced"), default=0)
+    materials_distributed = models.PositiveIntegerField(_("materials distributed"), default=0)
+    reached_women = models.PositiveIntegerField(_("women reached"), default=0)
+    reached_men = models.PositiveIntegerField(_("men reached"), default=0)
+    reached_girls = models.PositiveIntegerField(_("girls reached"), default=0)
+    reached_boys = models.PositiveIntegerField(_("boys reached"), default=0)
+    basis = models.CharField(_("people reached are"), max_length=10, choices=Basis.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("awareness event")
+        verbose_name_plural = _("awareness events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
+
+    @property
+    def reached(self) -> int:
+        return self.reached_women + self.reached_men + self.reached_girls + self.reached_boys

@@ -36,6 +36,8 @@ ENGINE_INDICATORS = {
     "convicted": _("Persons convicted"),
     "screenings": _("Screenings"),
     "prevented": _("Prevented cases"),
+    "trained": _("People trained"),
+    "awareness_events": _("Awareness events"),
 }
 
 PERCENT_MAX = Decimal(100)

@@ -2,9 +2,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,20 +14,34 @@ from himoya.access import plans as plans_access
 from himoya.access import policy, roles
 from himoya.access import screening as access
 from himoya.audit.actions import Action, record
-from himoya.prevention import actions, plan_report, plans
+from himoya.prevention import actions, meetings, plan_report, plans, training
 from himoya.prevention.forms import (
     ActivityForm,
     AdoptForm,
+    AwarenessEventForm,
     CommentForm,
+    CourseForm,
+    FollowUpForm,
     IndicatorForm,
+    MeetingForm,
+    ParticipantsForm,
     PlanForm,
     PreventionContactForm,
     ProgressReportForm,
     ReturnForm,
+    SessionForm,
+    TaskFormSet,
     TitleForm,
 )
-from himoya.prevention.models import ActionPlan, Activity, ProgressReport
+from himoya.prevention.models import (
+    ActionPlan,
+    Activity,
+    AwarenessEvent,
+    Participant,
+    ProgressReport,
+)
 from himoya.screening import rule
+from himoya.vocab import registry
 
 
 @login_required
@@ -370,3 +386,304 @@ def plan_progress_xlsx(request, pk):
     name = f"plan-{plan.pk}-v{plan.version}-{year}-Q{quarter}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- coordination meetings --------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request):
+    visible = plans_access.meetings_visible_to(request.user).select_related("convened_by")
+    overdue = meetings.overdue_items(plans_access.action_items_visible_to(request.user))
+    return render(
+        request,
+        "prevention/meeting_list.html",
+        {
+            "meetings": visible[:200],
+            "overdue": overdue,
+            "can_add": policy.has_perm(request.user, roles.MANAGE_PLANS),
+        },
+    )
+
+
+@login_required
+def meeting_add(request):
+    owners = sorted(policy.org_ids_with(request.user, roles.MANAGE_PLANS))
+    if not owners:
+        policy.require(request.user, roles.MANAGE_PLANS, request=request)
+    form = MeetingForm(request.POST or None)
+    tasks = TaskFormSet(request.POST or None, prefix="task")
+    if request.method == "POST" and form.is_valid() and tasks.is_valid():
+        from himoya.organisations.models import Organisation
+
+        cd = form.cleaned_data
+        try:
+            meeting = meetings.do_record_meeting(
+                Organisation.objects.get(pk=owners[0]),
+                body=cd["body"],
+                title=cd["title"],
+                held_on=cd["held_on"],
+                place=cd["place"],
+                participants=cd["participants"],
+                agenda=cd["agenda"],
+                minutes=cd["minutes"],
+                decisions=cd["decisions"].splitlines(),
+                tasks=[t for t in tasks.cleaned_data if t],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "prevention/meeting_form.html", {"form": form, "tasks": tasks})
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = policy.get_or_404(plans_access.meetings_visible_to(request.user), pk=pk)
+    later = plans_access.meetings_visible_to(request.user).filter(held_on__gte=meeting.held_on)
+    manage = policy.has_perm(request.user, roles.MANAGE_PLANS, meeting.convened_by)
+    items = list(meeting.action_items.select_related("owner", "followed_up_at"))
+    forms_by_item = {
+        item.pk: FollowUpForm(
+            prefix=f"item{item.pk}",
+            meetings=later,
+            initial={"status": item.status, "note": item.note},
+        )
+        for item in items
+    }
+    if request.method == "POST":
+        policy.require(request.user, roles.MANAGE_PLANS, meeting.convened_by, request=request)
+        item = policy.get_or_404(meeting.action_items.all(), pk=request.POST.get("item"))
+        form = FollowUpForm(request.POST, prefix=f"item{item.pk}", meetings=later)
+        if form.is_valid():
+            meetings.do_follow_up(
+                item,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                at_meeting=form.cleaned_data["at_meeting"],
+                acting_user=request.user,
+                request=request,
+            )
+            messages.success(request, _("The task was updated."))
+            return redirect("meeting_detail", pk=meeting.pk)
+        forms_by_item[item.pk] = form
+    for item in items:
+        item.form = forms_by_item[item.pk]
+    return render(
+        request,
+        "prevention/meeting_detail.html",
+        {"meeting": meeting, "items": items, "manage": manage},
+    )
+
+
+def home_section(request):
+    """Overdue tasks from coordination meetings: all for the secretariat, own for others."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    items = plans_access.action_items_visible_to(user)
+    if not policy.has_perm(user, roles.MANAGE_PLANS):
+        items = items.filter(owner_id__in=plans_access.reporting_org_ids(user))
+    overdue = meetings.overdue_items(items)[:20]
+    if not overdue:
+        return None
+    return {
+        "title": _("Overdue tasks from coordination meetings"),
+        "template": "prevention/home_section.html",
+        "overdue": overdue,
+    }
+
+
+# --- training and awareness ---------------------------------------------------------------
+
+
+def _recording_org(request):
+    """The organisation in whose name the user records training and awareness work."""
+    from himoya.organisations.models import Organisation
+
+    ids = sorted(plans_access.reporting_org_ids(request.user))
+    if not ids:
+        policy.require(request.user, roles.REPORT_PROGRESS, request=request)
+    return Organisation.objects.get(pk=ids[0])
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _figure_rows(key: str, by: str, year: int, orgs) -> list[tuple[str, int]]:
+    from himoya.stats import engine, figures, periods
+    from himoya.stats.indicators import INDICATORS
+
+    table = engine.compute(
+        INDICATORS[key], periods.year(year), figures.scope(orgs), (by,), compare=False
+    )
+    return sorted(((c.labels[0], c.current) for c in table.cells), key=lambda r: -r[1])
+
+
+@login_required
+def training_list(request):
+    year = _year(request)
+    orgs = plans_access.figure_org_ids(request.user)
+    sessions = (
+        plans_access.training_sessions_visible_to(request.user)
+        .select_related("course", "organisation")
+        .annotate(people=Count("participants"))[:100]
+    )
+    breakdowns = [
+        (_("By sex"), _figure_rows("trained", "sex", year, orgs)),
+        (_("By agency"), _figure_rows("trained", "agency", year, orgs)),
+        (_("By topic"), _figure_rows("trained", "topic", year, orgs)),
+        (_("By role"), _figure_rows("trained", "trainee_role", year, orgs)),
+    ]
+    return render(
+        request,
+        "prevention/training_list.html",
+        {
+            "sessions": sessions,
+            "year": year,
+            "breakdowns": breakdowns,
+            "total": sum(n for _label, n in breakdowns[0][1]),
+            "can_add": bool(plans_access.reporting_org_ids(request.user)),
+        },
+    )
+
+
+@login_required
+def course_add(request):
+    organiser = _recording_org(request)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        training.do_create_course(
+            organiser, acting_user=request.user, request=request, **form.cleaned_data
+        )
+        return redirect("training_session_add")
+    return render(
+        request, "prevention/plan_part_form.html", {"form": form, "title": _("New course")}
+    )
+
+
+@login_required
+def training_session_add(request):
+    organisation = _recording_org(request)
+    courses = plans_access.courses_visible_to(request.user)
+    form = SessionForm(request.POST or None, courses=courses)
+    if request.method == "POST" and form.is_valid():
+        cd = dict(form.cleaned_data)
+        try:
+            session = training.do_record_session(
+                cd.pop("course"),
+                organisation=organisation,
+                acting_user=request.user,
+                request=request,
+                **cd,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("training_session_detail", pk=session.pk)
+    return render(
+        request,
+        "prevention/plan_part_form.html",
+        {"form": form, "title": _("New training session")},
+    )
+
+
+@login_required
+def training_session_detail(request, pk):
+    session = policy.get_or_404(
+        plans_access.training_sessions_visible_to(request.user).select_related(
+            "course", "organisation"
+        ),
+        pk=pk,
+    )
+    may_add = policy.has_perm(request.user, roles.REPORT_PROGRESS, session.organisation)
+    form = ParticipantsForm(request.POST or None)
+    if request.method == "POST":
+        policy.require(request.user, roles.REPORT_PROGRESS, session.organisation, request=request)
+        if form.is_valid():
+            cd = dict(form.cleaned_data)
+            try:
+                training.do_add_participants(
+                    session,
+                    names=cd.pop("names").splitlines(),
+                    acting_user=request.user,
+                    request=request,
+                    **cd,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The participants were added."))
+                return redirect("training_session_detail", pk=session.pk)
+    groups = (
+        session.participants.values("role", "sex", "age_group", "completed")
+        .annotate(n=Count("id"), pre=Avg("pre_score"), post=Avg("post_score"))
+        .order_by("role", "sex", "age_group")
+    )
+    labels = {
+        "role": dict(Participant.TraineeRole.choices),
+        "age": dict(Participant.AgeGroup.choices),
+    }
+    rows = [
+        {
+            **g,
+            "role_label": labels["role"].get(g["role"], g["role"]),
+            "age_label": labels["age"].get(g["age_group"], g["age_group"]),
+            "sex_label": registry.label("sex", g["sex"]),
+        }
+        for g in groups
+    ]
+    return render(
+        request,
+        "prevention/trainingsession_detail.html",
+        {"session": session, "rows": rows, "form": form if may_add else None},
+    )
+
+
+@login_required
+def awareness_list(request):
+    year = _year(request)
+    orgs = plans_access.figure_org_ids(request.user)
+    visible = plans_access.awareness_events_visible_to(request.user).select_related("organisation")
+    in_year = AwarenessEvent.objects.filter(held_on__year=year)
+    if orgs is not None:
+        in_year = in_year.filter(organisation_id__in=orgs)
+    return render(
+        request,
+        "prevention/awareness_list.html",
+        {
+            "events": visible[:100],
+            "year": year,
+            "by_kind": _figure_rows("awareness_events", "event_kind", year, orgs),
+            "reached": training.people_reached(in_year),
+            "can_add": bool(plans_access.reporting_org_ids(request.user)),
+        },
+    )
+
+
+@login_required
+def awareness_add(request):
+    organisation = _recording_org(request)
+    form = AwarenessEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training.do_record_awareness_event(
+                organisation, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The awareness event was recorded."))
+            return redirect("awareness_list")
+    return render(
+        request,
+        "prevention/plan_part_form.html",
+        {"form": form, "title": _("New awareness event")},
+    )
