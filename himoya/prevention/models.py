@@ -257,6 +257,27 @@ class ClosedQuarter(models.Model):
         return f"{self.year}-Q{self.quarter}"
 
 
+class ReportReminder(models.Model):
+    """The coordinator's reminder to an organisation that its quarterly report is due."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="reminders")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"reminder {self.year}-Q{self.quarter}"
+
+
 class ProgressReport(models.Model):
     """What the responsible organisation did on one activity in one quarter."""
 

@@ -24,6 +24,7 @@ from himoya.prevention.models import (
     PlanComment,
     PlanIndicator,
     ProgressReport,
+    ReportReminder,
 )
 
 # Indicators Himoya already counts: a plan indicator may name one to fill itself.
@@ -438,3 +439,49 @@ def missing_reports(plan: ActionPlan, year: int, quarter: int) -> list[Activity]
         .values_list("activity_id", flat=True)
     )
     return [a for a in running if a.pk not in done]
+
+
+@transaction.atomic
+def do_send_reminders(
+    plan: ActionPlan, year: int, quarter: int, *, acting_user, request=None
+) -> list:
+    """Remind every organisation with a missing or returned report for the quarter."""
+    check_quarter(plan, year, quarter)
+    organisations = {a.responsible for a in missing_reports(plan, year, quarter)}
+    for organisation in organisations:
+        ReportReminder.objects.create(
+            plan=plan, organisation=organisation, year=year, quarter=quarter, sent_by=acting_user
+        )
+    record(
+        Action.CREATE,
+        actor=acting_user,
+        obj=plan,
+        detail=f"reminders {year}-Q{quarter}: {len(organisations)}",
+        request=request,
+    )
+    return sorted(organisations, key=lambda o: o.pk)
+
+
+def reports_due(org_ids) -> list[dict]:
+    """For the home page: reminded quarters still missing reports, and returned reports."""
+    out = []
+    seen = set()
+    for reminder in ReportReminder.objects.filter(organisation_id__in=org_ids).select_related(
+        "plan", "organisation"
+    ):
+        key = (reminder.plan_id, reminder.year, reminder.quarter, reminder.organisation_id)
+        if key in seen or reminder.plan.status != ActionPlan.Status.ADOPTED:
+            continue
+        seen.add(key)
+        missing = [
+            a
+            for a in missing_reports(reminder.plan, reminder.year, reminder.quarter)
+            if a.responsible_id == reminder.organisation_id
+        ]
+        if missing:
+            out.append({"reminder": reminder, "activities": missing})
+    returned = ProgressReport.objects.filter(
+        organisation_id__in=org_ids, state=ProgressReport.State.RETURNED
+    ).select_related("activity__objective__goal__plan")
+    out += [{"returned": r} for r in returned]
+    return out

@@ -27,7 +27,11 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/add/<slug:part>/", views.plan_part_add, name="plan_part_add"),
     path("plans/<int:pk>/<slug:verb>/", views.plan_change, name="plan_change"),
-    path("plans/<int:pk>/progress.xlsx", views.plan_progress_xlsx, name="plan_progress_xlsx"),
+    path(
+        "plans/<int:pk>/progress.<slug:fmt>",
+        views.plan_progress_download,
+        name="plan_progress_download",
+    ),
     path(
         "plans/activities/<int:activity_id>/report/<int:year>/<int:quarter>/",
         views.progress_report,

@@ -276,6 +276,19 @@ def plan_change(request, pk, verb):
                 plan = plans.do_amend(plan, acting_user=request.user, request=request)
             elif verb == "close":
                 plans.do_close(plan, acting_user=request.user, request=request)
+            elif verb == "remind":
+                year, quarter = _quarter(request)
+                reminded = plans.do_send_reminders(
+                    plan, year, quarter, acting_user=request.user, request=request
+                )
+                messages.success(
+                    request,
+                    _("Reminders sent to: %(orgs)s")
+                    % {"orgs": "; ".join(o.name for o in reminded) or "—"},
+                )
+                return redirect(
+                    f"{reverse('plan_detail', args=[plan.pk])}?year={year}&quarter={quarter}"
+                )
             elif verb == "close-quarter":
                 year, quarter = _quarter(request)
                 plans.do_close_quarter(
@@ -373,17 +386,24 @@ def progress_review(request, report_id, verb):
 
 
 @login_required
-def plan_progress_xlsx(request, pk):
+def plan_progress_download(request, pk, fmt):
+    """The plan-progress report of a quarter (or, with `quarter=year`, the whole year)."""
     plan = _plan(request, pk)
     year, quarter = _quarter(request)
-    body = plan_report.quarter_xlsx(plan, year, quarter)
-    record(
-        Action.EXPORT, actor=request.user, obj=plan, detail=f"{year}-Q{quarter}", request=request
-    )
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"plan-{plan.pk}-v{plan.version}-{year}-Q{quarter}.xlsx"
+    whole_year = request.GET.get("quarter") == "year"
+    period = None if whole_year else quarter
+    if fmt == "xlsx":
+        body = plan_report.to_xlsx(plan, year, period)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        body = plan_report.to_pdf(plan, year, period)
+        content_type = "application/pdf"
+    else:
+        raise Http404
+    label = f"{year}" if whole_year else f"{year}-Q{quarter}"
+    record(Action.EXPORT, actor=request.user, obj=plan, detail=label, request=request)
+    response = HttpResponse(body, content_type=content_type)
+    name = f"plan-{plan.pk}-v{plan.version}-{label}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -487,12 +507,14 @@ def home_section(request):
     if not policy.has_perm(user, roles.MANAGE_PLANS):
         items = items.filter(owner_id__in=plans_access.reporting_org_ids(user))
     overdue = meetings.overdue_items(items)[:20]
-    if not overdue:
+    due = plans.reports_due(plans_access.reporting_org_ids(user))
+    if not (overdue or due):
         return None
     return {
-        "title": _("Overdue tasks from coordination meetings"),
+        "title": _("Action plan and coordination"),
         "template": "prevention/home_section.html",
         "overdue": overdue,
+        "due": due,
     }
 
 

@@ -305,3 +305,71 @@ def test_coordinator_sees_missing_reports_and_downloads_progress_in_russian(
     assert 80 in flat
     assert "Мероприятие" in flat and "Задерживается" in flat  # in Russian
     assert AuditEvent.objects.filter(action="export", object_type="prevention.actionplan").exists()
+
+
+@pytest.mark.parametrize(
+    "lang,word", [("ru", "Мероприятие"), ("tg", "Чорабинӣ"), ("en", "Activity")]
+)
+def test_progress_pdf_of_the_year_fits_the_page_in_every_language(
+    plan, client, login, coordinator, police, make_user, lang, word
+):
+    from pypdf import PdfReader
+
+    activity = _activity(plan, "Train police officers")
+    plans.do_submit_report(
+        activity,
+        organisation=police,
+        year=YEAR,
+        quarter=Q,
+        progress="done",
+        done="Eighty cadets of the Academy completed the identification course",
+        spent=Decimal("2500.50"),
+        values={activity.indicators.get().pk: Decimal(80)},
+        acting_user=make_user(police, Role.SUPERVISOR),
+    )
+    coordinator.language = lang
+    coordinator.save(update_fields=["language"])
+    login(coordinator)
+    response = client.get(f"/prevention/plans/{plan.pk}/progress.pdf?year={YEAR}&quarter=year")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert word in text
+    assert "Train police officers" in text and "Identify and assist victims" in text
+    assert "2500.50" in text and "80" in text
+    width = float(reader.pages[0].mediabox.width)
+    assert width > float(reader.pages[0].mediabox.height)  # landscape: the table fits
+
+
+def test_reminder_and_returned_report_on_the_reporters_home(
+    plan, client, login, coordinator, ngo, police, make_user
+):
+    officer = make_user(police, Role.SUPERVISOR)
+    officer.language = "en"
+    officer.save(update_fields=["language"])
+    activity = _activity(plan, "Train police officers")
+    report = plans.do_submit_report(
+        activity,
+        organisation=police,
+        year=YEAR,
+        quarter=Q,
+        progress="on_track",
+        done="",
+        spent=None,
+        values={},
+        acting_user=officer,
+    )
+    login(coordinator)
+    response = client.post(f"/prevention/plans/{plan.pk}/remind/?year={YEAR}&quarter={Q}")
+    assert response.status_code == 302
+    assert [r.organisation for r in plan.reminders.all()] == [ngo]  # the police reported
+    plans.do_return_report(report, because="Add the number of women", acting_user=coordinator)
+    ngo_admin = make_user(ngo, Role.ORG_ADMIN)
+    ngo_admin.language = "en"
+    ngo_admin.save(update_fields=["language"])
+    login(ngo_admin)
+    home = client.get("/").content.decode()
+    assert "Progress reports due" in home and "1 activity without a report" in home
+    login(officer)
+    home = client.get("/").content.decode()
+    assert "Add the number of women" in home
