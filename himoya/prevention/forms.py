@@ -37,7 +37,10 @@ class PreventionContactForm(forms.Form):
 
 # --- action plans -----------------------------------------------------------------------
 
-DATE = {"type": "date"}
+
+def date_input() -> forms.DateInput:
+    """A phone's date picker: it reads and writes ISO dates whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlanForm(forms.Form):
@@ -71,8 +74,8 @@ class ActivityForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs=DATE))
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs=DATE))
+    starts_on = forms.DateField(label=_("Start"), widget=date_input())
+    due_on = forms.DateField(label=_("Due"), widget=date_input())
     budget = forms.DecimalField(label=_("Budget"), required=False, min_value=0, decimal_places=2)
     currency = forms.ChoiceField(label=_("Currency"), required=False)
     funding_source = forms.CharField(label=_("Funding source"), max_length=200, required=False)
@@ -134,7 +137,7 @@ class CommentForm(forms.Form):
 
 class AdoptForm(forms.Form):
     adopted_on = forms.DateField(
-        label=_("Adopted on"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE)
+        label=_("Adopted on"), initial=timezone.localdate, widget=date_input()
     )
 
 
@@ -180,7 +183,7 @@ class ProgressReportForm(forms.Form):
 class MeetingForm(forms.Form):
     body = forms.ChoiceField(label=_("Body"))
     title = forms.CharField(label=_("Title"), max_length=300)
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    held_on = forms.DateField(label=_("Date"), widget=date_input())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     participants: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Participating organisations"),
@@ -220,7 +223,7 @@ class TaskForm(forms.Form):
     owner: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Organisation responsible"), queryset=None
     )
-    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs=DATE))
+    due_on = forms.DateField(label=_("Due"), widget=date_input())
 
     def __init__(self, *args, **kwargs):
         from himoya.organisations.models import Organisation
@@ -268,8 +271,8 @@ class CourseForm(forms.Form):
 
 class SessionForm(forms.Form):
     course: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Course"), queryset=None)
-    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs=DATE))
-    ends_on = forms.DateField(label=_("End"), widget=forms.DateInput(attrs=DATE))
+    starts_on = forms.DateField(label=_("Start"), widget=date_input())
+    ends_on = forms.DateField(label=_("End"), widget=date_input())
     region = forms.ChoiceField(label=_("Region"), required=False)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     trainers = forms.CharField(label=_("Trainers"), max_length=300, required=False)
@@ -319,7 +322,7 @@ class ParticipantsForm(forms.Form):
 class AwarenessEventForm(forms.Form):
     campaign = forms.CharField(label=_("Campaign"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Kind"))
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    held_on = forms.DateField(label=_("Date"), widget=date_input())
     region = forms.ChoiceField(label=_("Region"), required=False)
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"), widget=forms.CheckboxSelectMultiple

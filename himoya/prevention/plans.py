@@ -205,7 +205,7 @@ def _check_value(unit: str, value, field: str) -> Decimal:
 @transaction.atomic
 def do_adopt(plan: ActionPlan, *, adopted_on: datetime.date, acting_user, request=None) -> None:
     """Adopt a draft: from now on it is frozen; changes come as a new version."""
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    given, plan = plan, ActionPlan.objects.select_for_update().get(pk=plan.pk)
     _require_draft(plan)
     if not Activity.objects.filter(objective__goal__plan=plan).exists():
         raise ValidationError(_("A plan needs at least one activity before it is adopted."))
@@ -214,17 +214,19 @@ def do_adopt(plan: ActionPlan, *, adopted_on: datetime.date, acting_user, reques
     plan.status = ActionPlan.Status.ADOPTED
     plan.adopted_on = adopted_on
     plan.save(update_fields=["status", "adopted_on"])
+    given.status, given.adopted_on = plan.status, plan.adopted_on
     record(Action.STATUS_CHANGE, actor=acting_user, obj=plan, detail="adopted", request=request)
 
 
 @transaction.atomic
 def do_close(plan: ActionPlan, *, acting_user, request=None) -> None:
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    given, plan = plan, ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != ActionPlan.Status.ADOPTED:
         raise ValidationError(_("Only an adopted plan can be closed."))
     plan.status = ActionPlan.Status.CLOSED
     plan.closed_on = timezone.localdate()
     plan.save(update_fields=["status", "closed_on"])
+    given.status, given.closed_on = plan.status, plan.closed_on
     record(Action.STATUS_CHANGE, actor=acting_user, obj=plan, detail="closed", request=request)
 
 

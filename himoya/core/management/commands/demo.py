@@ -5,6 +5,7 @@ from himoya.assistance import demo as assistance_demo
 from himoya.cases import demo as cases_demo
 from himoya.justice import demo as justice_demo
 from himoya.organisations import demo as organisations_demo
+from himoya.prevention import demo as prevention_demo
 from himoya.referrals import demo as referrals_demo
 from himoya.screening import demo as screening_demo
 
@@ -16,6 +17,7 @@ POPULATORS = [
     referrals_demo.populate,
     assistance_demo.populate,
     justice_demo.populate,
+    prevention_demo.populate,
 ]
 
 
