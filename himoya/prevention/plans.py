@@ -4,6 +4,7 @@ Every state change is one `do_<verb>` function, atomic, audited.
 """
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -334,7 +335,7 @@ def do_submit_report(
     progress: str,
     done: str,
     spent: Decimal | None,
-    values: dict[int, Decimal | None],
+    values: Mapping[int, Decimal | None],
     acting_user,
     request=None,
 ) -> ProgressReport:
