@@ -5,10 +5,10 @@ from django.utils.http import urlencode
 
 
 class UserLanguageMiddleware:
-    """Choose the language: the account's choice, else the visitor's cookie, else Tajik.
+    """Choose the language: the account's choice, else the visitor's cookie, else the browser's.
 
-    The browser's Accept-Language is not consulted: Tajik is the default interface, and
-    whoever wants Russian or English picks it once with the switcher.
+    Without a choice LocaleMiddleware reads Accept-Language; a browser asking for none of
+    our languages gets Tajik, the default interface.
     """
 
     def __init__(self, get_response):
@@ -24,7 +24,7 @@ class UserLanguageMiddleware:
         if lang in dict(settings.LANGUAGES):
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
         elif request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in dict(settings.LANGUAGES):
-            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = settings.LANGUAGE_CODE
+            request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
         return self.get_response(request)
 
 
