@@ -184,7 +184,9 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LANGUAGE_COOKIE_NAME = "himoya_language"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's shared templates, then Tajik for Django's own messages that Django's
+# catalogue leaves untranslated (himoya/django_tg: password rules, form limits).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "django_tg" / "locale"]
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["himoya.formats"]

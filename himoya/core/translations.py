@@ -108,13 +108,14 @@ def check() -> list[str]:
             if not committed.exists():
                 found.append(f"himoya/{rel.with_suffix('.mo')}: missing; run `himoya translations`")
                 continue
+            # Keyed by context too: one msgid may stand for two meanings (pgettext).
             fresh = {
-                e.msgid: e.msgstr or e.msgstr_plural
+                (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
                 for e in polib.pofile(str(path))
                 if e.translated()
             }
             compiled = {
-                e.msgid: e.msgstr or e.msgstr_plural
+                (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
                 for e in polib.mofile(str(committed))
                 if e.msgid
             }
