@@ -141,3 +141,21 @@ def test_code_lists_page_names_lists_for_people(client, login, org, make_user):
     assert ">Причина входящего перенаправления</a>" in page
     assert ">cas_ReasonForIncomingReferral<" not in page
     assert not re.search(r">\w+_\w+</a>", page)  # no identifier as a link's text
+
+
+@pytest.mark.parametrize(
+    "name, code, term",
+    [
+        ("vic_TraffickingStatus", "PossibleVictimOfTrafficking", "presumed victim"),
+        ("screening_classification", "presumed_victim", "presumed victim"),
+        ("hotline_caller_type", "potential_victim", "presumed victim"),
+        ("vic_TraffickingStatus", "ActualVictimOfTrafficking", "identified victim"),
+    ],
+)
+def test_one_term_per_concept_as_the_glossary_says(name, code, term):
+    glossary = (settings.HIMOYA_SHARED_DATA.parent / "GLOSSARY.md").read_text(encoding="utf-8")
+    row = next(line for line in glossary.splitlines() if line.startswith(f"| {term}"))
+    _en, tg, ru = (cell.strip() for cell in row.strip("|").split("|"))
+    # Tajik joins a following word with the izofa: "эҳтимолӣ" becomes "эҳтимолии савдо…".
+    for lang, expected in (("en", term), ("tg", tg.rstrip("ӣ")), ("ru", ru)):
+        assert expected.lower() in registry.label(name, code, lang).lower(), (lang, expected)
