@@ -9,6 +9,17 @@ from himoya.access.roles import Role
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start each test in the default language: a request leaves its language active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def make_org(db):
     from himoya.organisations.models import Organisation

@@ -159,3 +159,15 @@ def test_one_term_per_concept_as_the_glossary_says(name, code, term):
     # Tajik joins a following word with the izofa: "эҳтимолӣ" becomes "эҳтимолии савдо…".
     for lang, expected in (("en", term), ("tg", tg.rstrip("ӣ")), ("ru", ru)):
         assert expected.lower() in registry.label(name, code, lang).lower(), (lang, expected)
+
+
+@pytest.mark.parametrize("lang", ["tg", "ru", "en"])
+def test_no_two_menu_entries_share_a_name(lang):
+    """ "Cases" and "Proceedings" were both "Дела" in Russian."""
+    from himoya.access import roles
+    from himoya.core.context_processors import navigation
+
+    every = {v for k, v in vars(roles).items() if k.isupper() and isinstance(v, str)}
+    with translation.override(lang):
+        labels = [str(item["label"]) for item in navigation(every)]
+    assert sorted({label for label in labels if labels.count(label) > 1}) == []
