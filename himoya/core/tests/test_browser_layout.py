@@ -60,6 +60,12 @@ def _pages(case):
         "referrals": reverse("referral_inbox"),
         "stats": f"{reverse('stats_dashboard')}?period=year&year={year}",
         "codelists": reverse("codelist_list"),
+        "organisation": reverse("organisation_detail", args=[case.organisation.slug]),
+        "screenings": reverse("screening_list"),
+        "follow-ups": reverse("follow_up_list"),
+        "services": reverse("service_list"),
+        "checklists": reverse("checklist_list"),
+        "prevention": reverse("prevention_contact_list"),
     }
 
 
@@ -76,7 +82,8 @@ def test_every_list_is_readable_on_a_390_px_phone(live_server, chromium, office,
     browser_sign_in(page, live_server, user.username)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in _pages(case).items():
-        page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, name
         page.screenshot(path=str(SHOTS / f"phone-{lang}-{name}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
         assert page.evaluate(CLIPPED) == [], name

@@ -171,3 +171,22 @@ def test_no_two_menu_entries_share_a_name(lang):
     with translation.override(lang):
         labels = [str(item["label"]) for item in navigation(every)]
     assert sorted({label for label in labels if labels.count(label) > 1}) == []
+
+
+@pytest.mark.django_db
+def test_password_page_states_the_rules_in_tajik(client, login, org, make_user):
+    login(make_user(org, Role.CASEWORKER))
+    page = client.get(reverse("password_change")).content.decode()
+    assert "Рамзи шумо бояд на камтар аз 10 аломат дошта бошад." in page
+    assert "Your password" not in page
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "1234567",
+            "new_password2": "1234567",
+        },
+    )
+    page = response.content.decode()
+    assert "Ин рамз хеле кӯтоҳ аст" in page
+    assert "This password" not in page
