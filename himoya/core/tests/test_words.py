@@ -190,3 +190,16 @@ def test_password_page_states_the_rules_in_tajik(client, login, org, make_user):
     page = response.content.decode()
     assert "Ин рамз хеле кӯтоҳ аст" in page
     assert "This password" not in page
+
+
+@pytest.mark.parametrize("lang, word", [("ru", "регион"), ("tg", "минтақа")])
+def test_a_region_of_tajikistan_is_called_as_the_glossary_says(lang, word):
+    """Glossary: region (viloyat) = вилоят / область, not a vaguer word."""
+    vague = [
+        (msgid, msgstr)
+        for (_ctxt, msgid), by_path in _catalogue_translations(lang).items()
+        if "region" in msgid.lower()
+        for msgstr in by_path.values()
+        if word in msgstr.lower()
+    ]
+    assert vague == []
