@@ -214,6 +214,10 @@ class SituationForm(forms.Form):
         super().__init__(*args, **kwargs)
         sort_countries(self, "exploitation_country", "transit_countries", "recruitment_country")
         shown_if_ticked(self.fields["labour_sectors"], "exploitation_types", LABOUR_TYPES)
+        # 69 sectors: a search box over a scrolling list (forms.js); all shown without it.
+        self.fields["labour_sectors"].widget.attrs.update(
+            {"data-filterable": "", "data-find": _("Find a sector")}
+        )
         shown_if_ticked(
             self.fields["sexual_exploitation_types"], "exploitation_types", SEXUAL_TYPES
         )

@@ -2,6 +2,7 @@
  *
  * [data-show-if="field:CODE CODE"]  hide a field until one of those boxes of `field` is ticked.
  * select[multiple][data-searchable]  a search box over tick boxes instead of a Ctrl-click list.
+ * input[type=checkbox][data-filterable]  a long list of tick boxes gets a search box and scrolls.
  */
 (function () {
   "use strict";
@@ -146,7 +147,37 @@
     drawChosen();
   }
 
+  function filterable(wrap) {
+    var boxes = wrap.querySelectorAll("input[type=checkbox]");
+    var first = boxes[0];
+    var group = first.closest("label").parentNode.parentNode;  // <div id=…><div><label>
+    var filter = document.createElement("input");
+    filter.type = "search";
+    filter.className = "picker-find";
+    filter.autocomplete = "off";
+    filter.placeholder = first.dataset.find || "";
+    filter.setAttribute("aria-controls", group.id);
+    var label = wrap.querySelector(":scope > label");
+    if (label) filter.setAttribute("aria-label", label.textContent + " " + filter.placeholder);
+    group.classList.add("picker-options");
+    group.parentNode.insertBefore(filter, group);
+    filter.addEventListener("input", function () {
+      var q = fold(filter.value.trim());
+      boxes.forEach(function (box) {
+        var row = box.closest("label").parentNode;
+        var text = fold(row.textContent);
+        row.hidden = !!q && text.indexOf(q) === -1;
+      });
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();  // not a reason to send the form
+    });
+  }
+
   function init() {
+    document.querySelectorAll(".field").forEach(function (wrap) {
+      if (wrap.querySelector("input[type=checkbox][data-filterable]")) filterable(wrap);
+    });
     document.querySelectorAll("form").forEach(showIf);
     document.querySelectorAll("select[multiple][data-searchable]").forEach(searchable);
   }
