@@ -131,6 +131,9 @@ def browser_context(chromium):
     contexts = []
 
     def new_context(phone=False, **options):
+        # The interface follows the browser's language: test browsers ask for Tajik unless
+        # a test says otherwise (Chromium's own default would be en-US).
+        options.setdefault("locale", "tg-TJ")
         ctx = chromium.new_context(**(PHONE if phone else {}), **options)
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
