@@ -9,6 +9,17 @@ from himoya.access.roles import Role
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start each test in the default language: a request leaves its language active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def make_org(db):
     from himoya.organisations.models import Organisation
@@ -120,6 +131,9 @@ def browser_context(chromium):
     contexts = []
 
     def new_context(phone=False, **options):
+        # The interface follows the browser's language: test browsers ask for Tajik unless
+        # a test says otherwise (Chromium's own default would be en-US).
+        options.setdefault("locale", "tg-TJ")
         ctx = chromium.new_context(**(PHONE if phone else {}), **options)
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)

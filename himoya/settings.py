@@ -24,6 +24,8 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_flag("HIMOYA_DEBUG")
+# Development shows the users' 404 page too; this brings back Django's debug page.
+HIMOYA_TECHNICAL_404 = env_flag("HIMOYA_TECHNICAL_404")
 TESTING = env_flag("HIMOYA_TESTING")
 
 # Development keys are public; they exist so `himoya demo` runs with no set-up.
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "himoya.core.middleware.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "himoya.core.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -184,7 +187,9 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LANGUAGE_COOKIE_NAME = "himoya_language"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's shared templates, then Tajik for Django's own messages that Django's
+# catalogue leaves untranslated (himoya/django_tg: password rules, form limits).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "django_tg" / "locale"]
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["himoya.formats"]

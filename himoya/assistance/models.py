@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.crypto.fields import EncryptedTextField
 from himoya.vocab import registry
@@ -73,7 +74,7 @@ class ServiceDelivery(models.Model):
         blank=True,
         related_name="services_delivered",
     )
-    started_on = models.DateField(_("from"))
+    started_on = models.DateField(pgettext_lazy("date range", "from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     cost_somoni = models.DecimalField(
         _("cost (somoni)"), max_digits=12, decimal_places=2, null=True, blank=True

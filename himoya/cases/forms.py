@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.cases import codes
 from himoya.cases.models import CaseCode
+from himoya.vocab import registry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,6 +42,27 @@ def codes_field(list_name: str, label, *, checkboxes: bool = True) -> forms.Fiel
         return CodesInput(label=label, required=False, help_text=_("Codes, separated by commas."))
     widget = forms.CheckboxSelectMultiple if checkboxes else forms.SelectMultiple(attrs={"size": 6})
     return forms.MultipleChoiceField(label=label, required=False, choices=choices, widget=widget)
+
+
+def sort_countries(form, *names) -> None:
+    """Most used countries first, then the rest A to Z in the reader's language."""
+    if not codes.has_list(codes.COUNTRY):
+        return
+    for name in names:
+        field = form.fields[name]
+        single = not isinstance(field, forms.MultipleChoiceField)
+        field.choices = registry.country_choices(blank=single)
+
+
+# Exploitation types under which the labour-sector and sexual-exploitation lists apply.
+LABOUR_TYPES = ("ForcedLabour", "ChildLabour")
+SEXUAL_TYPES = ("SexualExploitation",)
+ONLINE_METHODS = ("ThroughOnlineSocialNetworks", "ThroughAnOnlineAdvertisement")
+
+
+def shown_if_ticked(field: forms.Field, source: str, codes_: tuple[str, ...]) -> None:
+    """Let the page hide `field` until one of these boxes of field `source` is ticked."""
+    field.widget.attrs["data-show-if"] = f"{source}:" + " ".join(codes_)
 
 
 class PersonForm(forms.Form):
@@ -87,6 +109,7 @@ class PersonForm(forms.Form):
         if len(organisations) == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = organisations[0].pk
+        sort_countries(self, "citizenship")
 
     def clean(self):
         data = super().clean()
@@ -138,6 +161,18 @@ class SituationForm(forms.Form):
         label=_("Place of exploitation"), max_length=200, required=False
     )
     transit_countries = codes_field(codes.COUNTRY, _("Countries of transit"), checkboxes=False)
+    transit_countries.help_text = _("Hold Ctrl (⌘ on a Mac) to choose more than one.")
+    transit_countries.widget.attrs.update(
+        {
+            # The page's script turns the list into a search box with tick boxes.
+            "data-searchable": "",
+            "data-help": _(
+                "Type the first letters of a country and tick it; tick as many as apply."
+            ),
+            "data-find": _("Find a country"),
+            "data-remove": _("Remove"),
+        }
+    )
     recruitment_methods = codes_field("vic_MethodOfRecruitment", _("Methods of recruitment"))
     recruitment_country = code_field(codes.COUNTRY, _("Country of recruitment"))
     recruitment_place = forms.CharField(
@@ -175,8 +210,27 @@ class SituationForm(forms.Form):
         F.ONLINE_PLATFORMS,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sort_countries(self, "exploitation_country", "transit_countries", "recruitment_country")
+        shown_if_ticked(self.fields["labour_sectors"], "exploitation_types", LABOUR_TYPES)
+        # 69 sectors: a search box over a scrolling list (forms.js); all shown without it.
+        self.fields["labour_sectors"].widget.attrs.update(
+            {"data-filterable": "", "data-find": _("Find a sector")}
+        )
+        shown_if_ticked(
+            self.fields["sexual_exploitation_types"], "exploitation_types", SEXUAL_TYPES
+        )
+        shown_if_ticked(self.fields["online_platforms"], "recruitment_methods", ONLINE_METHODS)
+
     def clean(self):
         data = super().clean()
+        types = set(data.get("exploitation_types") or ())
+        # Hidden lists keep no ticks: sectors describe labour exploitation only.
+        if not types & set(LABOUR_TYPES):
+            data["labour_sectors"] = []
+        if not types & set(SEXUAL_TYPES):
+            data["sexual_exploitation_types"] = []
         began, ended = data.get("exploitation_began"), data.get("exploitation_ended")
         if began and ended and ended < began:
             self.add_error("exploitation_ended", _("The end is before the beginning."))
@@ -311,6 +365,7 @@ class CaseFilterForm(forms.Form):
         )
         self.fields["exploitation"].choices = blank + codes.choices("vic_TypeOfExploitation")
         self.fields["country"].choices = blank + codes.choices(codes.COUNTRY)
+        sort_countries(self, "country")
         self.fields["region"].choices = blank + codes.choices(codes.REGION)
         self.fields["organisation"].choices = blank + [(o.pk, o.name) for o in organisations]
         if len(organisations) < 2:

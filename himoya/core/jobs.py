@@ -83,10 +83,11 @@ def execute(job_id: int) -> Job:
     row.refresh_from_db(fields=["done", "total", "message", "result_file"])
     row.state = Job.State.DONE
     row.result = result
+    row.message = ""  # the last step's name ("Writing") is no longer true once finished
     row.finished_at = timezone.now()
     if row.total and row.done < row.total:
         row.done = row.total
-    row.save(update_fields=["state", "result", "finished_at", "done"])
+    row.save(update_fields=["state", "result", "message", "finished_at", "done"])
     return row
 
 

@@ -1,14 +1,15 @@
 from django.conf import settings
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 
 class UserLanguageMiddleware:
-    """Choose the language: the account's choice, else the visitor's cookie, else Tajik.
+    """Choose the language: the account's choice, else the visitor's cookie, else the browser's.
 
-    The browser's Accept-Language is not consulted: Tajik is the default interface, and
-    whoever wants Russian or English picks it once with the switcher.
+    Without a choice LocaleMiddleware reads Accept-Language; a browser asking for none of
+    our languages gets Tajik, the default interface.
     """
 
     def __init__(self, get_response):
@@ -24,7 +25,7 @@ class UserLanguageMiddleware:
         if lang in dict(settings.LANGUAGES):
             request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = lang
         elif request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) not in dict(settings.LANGUAGES):
-            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = settings.LANGUAGE_CODE
+            request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
         return self.get_response(request)
 
 
@@ -69,3 +70,33 @@ class SecondFactorMiddleware:
             ):
                 return redirect(reverse("password_change"))
         return self.get_response(request)
+
+
+class FriendlyNotFoundMiddleware:
+    """Show the real "not found" page in development too (the demo runs with DEBUG).
+
+    Django's debug 404 lists every URL pattern; a demo audience should see what users see.
+    HIMOYA_TECHNICAL_404=1 brings the debug page back for a developer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _active(self) -> bool:
+        return settings.DEBUG and not settings.HIMOYA_TECHNICAL_404
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No resolver_match: the address matched no URL pattern at all.
+        if (
+            response.status_code == 404
+            and self._active()
+            and getattr(request, "resolver_match", None) is None
+        ):
+            return render(request, "404.html", status=404)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._active():
+            return render(request, "404.html", status=404)
+        return None

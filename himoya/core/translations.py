@@ -108,13 +108,14 @@ def check() -> list[str]:
             if not committed.exists():
                 found.append(f"himoya/{rel.with_suffix('.mo')}: missing; run `himoya translations`")
                 continue
+            # Keyed by context too: one msgid may stand for two meanings (pgettext).
             fresh = {
-                e.msgid: e.msgstr or e.msgstr_plural
+                (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
                 for e in polib.pofile(str(path))
                 if e.translated()
             }
             compiled = {
-                e.msgid: e.msgstr or e.msgstr_plural
+                (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
                 for e in polib.mofile(str(committed))
                 if e.msgid
             }
@@ -130,3 +131,49 @@ def _normalise(catalogue: dict) -> dict:
             v = tuple(v[i] for i in sorted(v, key=int))
         out[k] = v
     return out
+
+
+def _precedence() -> list[Path]:
+    """Catalogues in the order gettext consults them: LOCALE_PATHS, then apps in order."""
+    from django.apps import apps
+
+    roots = [Path(p) for p in settings.LOCALE_PATHS]
+    roots += [Path(c.path) / "locale" for c in apps.get_app_configs()]
+    return [r for r in roots if r.is_relative_to(PACKAGE) and r.is_dir()]
+
+
+def clashes(lang: str) -> dict[tuple, dict[str, str]]:
+    """Messages (context, msgid) that two catalogues translate differently, by catalogue.
+
+    At run time all catalogues are one: only the first one's translation is ever shown, so
+    a second meaning of an English word needs its own pgettext context.
+    """
+    found: dict[tuple, dict[str, str]] = {}
+    for root in _precedence():
+        path = root / lang / "LC_MESSAGES" / "django.po"
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or entry.msgid_plural or not entry.msgstr:
+                continue
+            found.setdefault((entry.msgctxt, entry.msgid), {})[str(path)] = entry.msgstr
+    return {key: seen for key, seen in found.items() if len(set(seen.values())) > 1}
+
+
+def unify(lang: str) -> list[str]:
+    """Give every catalogue the translation users see (the first catalogue's); say which."""
+    changed = []
+    by_path: dict[str, dict[tuple, str]] = {}
+    for key, seen in clashes(lang).items():
+        shown = next(iter(seen.values()))  # dicts keep the precedence order
+        for path, msgstr in seen.items():
+            if msgstr != shown:
+                by_path.setdefault(path, {})[key] = shown
+                changed.append(f"{path}: {key[1]!r}: {msgstr!r} -> {shown!r}")
+    for path, fixes in by_path.items():
+        po = polib.pofile(path)
+        for entry in po:
+            if (entry.msgctxt, entry.msgid) in fixes:
+                entry.msgstr = fixes[(entry.msgctxt, entry.msgid)]
+        po.save()
+    return changed

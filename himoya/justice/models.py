@@ -8,6 +8,7 @@ tg/ru/en labels) and restarting the service.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.crypto.fields import EncryptedCharField, EncryptedDateField
 from himoya.crypto.keys import blind_index
@@ -312,8 +313,8 @@ class LegalRepresentation(models.Model):
         on_delete=models.PROTECT,
         related_name="representations",
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"), null=True, blank=True)
+    starts_on = models.DateField(pgettext_lazy("date range", "from"))
+    ends_on = models.DateField(pgettext_lazy("date range", "to"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "id"]

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.vocab import registry
 
@@ -44,7 +45,9 @@ def date_input() -> forms.DateInput:
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(
+        label=pgettext_lazy("name of a plan, meeting or course", "Title"), max_length=300
+    )
     kind = forms.ChoiceField(label=_("Kind"))
     first_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
@@ -57,7 +60,9 @@ class PlanForm(forms.Form):
 
 
 class TitleForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = forms.CharField(
+        label=pgettext_lazy("name of a plan, meeting or course", "Title"), max_length=500
+    )
 
 
 class ActivityForm(forms.Form):
@@ -148,7 +153,9 @@ class ReturnForm(forms.Form):
 
 
 class ProgressReportForm(forms.Form):
-    progress = forms.ChoiceField(label=_("Status"), widget=forms.RadioSelect)
+    progress = forms.ChoiceField(
+        label=pgettext_lazy("progress", "Status"), widget=forms.RadioSelect
+    )
     done = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -182,7 +189,9 @@ class ProgressReportForm(forms.Form):
 
 class MeetingForm(forms.Form):
     body = forms.ChoiceField(label=_("Body"))
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(
+        label=pgettext_lazy("name of a plan, meeting or course", "Title"), max_length=300
+    )
     held_on = forms.DateField(label=_("Date"), widget=date_input())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     participants: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
@@ -238,7 +247,7 @@ TaskFormSet = forms.formset_factory(TaskForm, extra=3)
 
 
 class FollowUpForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"))
+    status = forms.ChoiceField(label=pgettext_lazy("progress", "Status"))
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
     at_meeting: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("At the meeting"), queryset=None, required=False
@@ -256,7 +265,9 @@ class FollowUpForm(forms.Form):
 
 
 class CourseForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(
+        label=pgettext_lazy("name of a plan, meeting or course", "Title"), max_length=300
+    )
     topic = forms.ChoiceField(label=_("Topic"))
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -272,7 +283,7 @@ class CourseForm(forms.Form):
 class SessionForm(forms.Form):
     course: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Course"), queryset=None)
     starts_on = forms.DateField(label=_("Start"), widget=date_input())
-    ends_on = forms.DateField(label=_("End"), widget=date_input())
+    ends_on = forms.DateField(label=pgettext_lazy("last day", "End"), widget=date_input())
     region = forms.ChoiceField(label=_("Region"), required=False)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     trainers = forms.CharField(label=_("Trainers"), max_length=300, required=False)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.crypto.fields import EncryptedCharField
 
@@ -64,14 +65,16 @@ class ActionPlan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ADOPTED = "adopted", _("Adopted")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("plan", "Closed")
 
     class Kind(models.TextChoices):
         NATIONAL = "national", _("National action plan")
         ORGANISATION = "organisation", _("Organisation's plan")
         DONOR = "donor", _("Donor or partner plan")
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(
+        pgettext_lazy("name of a plan, meeting or course", "title"), max_length=300
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NATIONAL)
     owner = models.ForeignKey(
         "organisations.Organisation",
@@ -91,7 +94,10 @@ class ActionPlan(models.Model):
         related_name="amendments",
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+        pgettext_lazy("progress", "status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -190,7 +196,7 @@ class PlanIndicator(models.Model):
     """How an activity's result is measured: baseline, yearly targets, unit."""
 
     class Unit(models.TextChoices):
-        PERSONS = "persons", _("persons")
+        PERSONS = "persons", pgettext_lazy("unit of an indicator", "persons")
         EVENTS = "events", _("events")
         DOCUMENTS = "documents", _("documents")
         PERCENT = "percent", _("per cent")
@@ -291,7 +297,7 @@ class ProgressReport(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned for correction")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("report", "Accepted")
 
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="reports")
     organisation = models.ForeignKey(
@@ -299,7 +305,9 @@ class ProgressReport(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
-    progress = models.CharField(_("status"), max_length=12, choices=Progress.choices)
+    progress = models.CharField(
+        pgettext_lazy("progress", "status"), max_length=12, choices=Progress.choices
+    )
     done = models.TextField(_("what was done"), blank=True)
     spent = models.DecimalField(
         _("money spent"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -355,7 +363,9 @@ class Meeting(models.Model):
         OTHER = "other", _("Other coordination meeting")
 
     body = models.CharField(_("body"), max_length=20, choices=Body.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(
+        pgettext_lazy("name of a plan, meeting or course", "title"), max_length=300
+    )
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     convened_by = models.ForeignKey(
@@ -416,7 +426,10 @@ class ActionItem(models.Model):
     )
     due_on = models.DateField(_("due"))
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+        pgettext_lazy("progress", "status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
     )
     followed_up_at = models.ForeignKey(
         Meeting,
@@ -451,7 +464,9 @@ class Course(models.Model):
         PREVENTION = "prevention", _("Prevention and safe migration")
         OTHER = "other", _("Other")
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(
+        pgettext_lazy("name of a plan, meeting or course", "title"), max_length=300
+    )
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     organiser = models.ForeignKey(
         "organisations.Organisation",

@@ -91,7 +91,7 @@ COLUMNS = [
     ("activity", gettext_lazy("Activity")),
     ("responsible", gettext_lazy("Responsible organisation")),
     ("due", gettext_lazy("Due")),
-    ("status", gettext_lazy("Status")),
+    ("status", pgettext_lazy("progress", "Status")),
     ("report", gettext_lazy("Report")),
     ("done", gettext_lazy("What was done")),
     ("indicator", gettext_lazy("Indicator")),

@@ -169,15 +169,15 @@ class ReferralForm(forms.Form):
         label=_("Passphrase for the export package"),
         widget=forms.PasswordInput(render_value=False),
         required=False,
-        help_text=_(
-            "Only for an organisation outside Himoya: at least %(n)s characters. "
-            "Tell it to the receiver by another channel (phone)."
-        )
-        % {"n": MIN_PASSPHRASE},
+        # Formatted per request (in __init__): `%` on a lazy text would fix one language.
     )
 
     def __init__(self, *args, organisation, parts, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["passphrase"].help_text = _(
+            "Only for an organisation outside Himoya: at least %(n)s characters. "
+            "Tell it to the receiver by another channel (phone)."
+        ) % {"n": MIN_PASSPHRASE}
         self.organisation = organisation
         self.fields["to_organisation"].queryset = (
             Organisation.objects.filter(is_active=True).exclude(pk=organisation.pk).order_by("slug")

@@ -22,14 +22,33 @@ from himoya.vocab import registry
 
 SCREENING_ORGS = ("madad", "mia", "iom-tj", "sughd-shelter")
 HOTLINE_ORG = "madad"
-PLACES = [
-    "Dushanbe airport",
-    "Khujand bus station",
-    "Korvon market",
-    "Bokhtar migration office",
-    "Fakhrobod border post",
-    "Kulob bazaar",
-]
+# Where first-line responders meet people, by region: (district, place) as typed on site.
+PLACES = {
+    "TJ-DU": [
+        ("TJ-DU-ismoili-somoni", "Фурудгоҳи Душанбе"),
+        ("TJ-DU-firdavsi", "Бозори Корвон"),
+        ("TJ-DU-shohmansur", "Истгоҳи роҳи оҳани Душанбе"),
+        ("TJ-DU-sino", "Маркази муҳоҷирони ноҳияи Сино"),
+    ],
+    "TJ-SU": [
+        ("TJ-SU-khujand", "Истгоҳи автобусии Хуҷанд"),
+        ("TJ-SU-khujand", "Фурудгоҳи Хуҷанд"),
+        ("TJ-SU-isfara", "Гузаргоҳи сарҳадии Исфара"),
+    ],
+    "TJ-KT": [
+        ("TJ-KT-bokhtar", "Шуъбаи муҳоҷирати Бохтар"),
+        ("TJ-KT-kulob", "Бозори Кӯлоб"),
+    ],
+    "TJ-GB": [
+        ("TJ-GB-khorugh", "Истгоҳи автобусии Хоруғ"),
+        ("TJ-GB-ishkoshim", "Гузаргоҳи сарҳадии Ишкошим"),
+    ],
+    "TJ-RA": [
+        ("TJ-RA-tursunzoda", "Гузаргоҳи сарҳадии Турсунзода"),
+        ("TJ-RA-vahdat", "Истгоҳи автобусии Ваҳдат"),
+        ("TJ-RA-hisor", "Бозори Ҳисор"),
+    ],
+}
 
 
 def _screener(org):
@@ -80,13 +99,16 @@ def populate(ctx: dict) -> None:
             when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
             when += datetime.timedelta(minutes=rnd.randrange(600))
             profile = rnd.choices(["presumed", "at_risk", "none"], [3, 4, 3])[0]
+            region = rnd.choice(org.regions or ["TJ-DU"])
+            district, place = rnd.choice(PLACES[region])
             screening = actions.do_start_screening(
                 org,
                 checklist=national,
                 age_group="child" if rnd.random() < 0.15 else "adult",
                 suspected_form=rnd.choice(forms),
-                region=rnd.choice(org.regions or ["TJ-DU"]),
-                place=rnd.choice(PLACES),
+                region=region,
+                district=district,
+                place=place,
                 screened_at=when,
                 acting_user=user,
             )

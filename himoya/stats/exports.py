@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from himoya.stats.indicators import UNITS
 
@@ -65,7 +66,7 @@ def headers(table, result) -> list[str]:
         *(_dim_titles(table) or [_("All")]),
         result.period.label,
         result.period.previous_year().label,
-        _("Change"),
+        pgettext("difference between two periods", "Change"),
         _("Change, %"),
     ]
 

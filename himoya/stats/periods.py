@@ -141,14 +141,27 @@ def validate(period: Period, today: date) -> Period:
     return period
 
 
+# What to tell a person whose period lacks a number, or has something else in its place.
+MISSING = {
+    "year": gettext_lazy("Choose the year."),
+    "quarter": gettext_lazy("Choose the quarter."),
+    "month": gettext_lazy("Choose the month."),
+}
+NOT_A_NUMBER = {
+    "year": gettext_lazy("A year is written in four digits, such as 2026."),
+    "quarter": gettext_lazy("A quarter is 1, 2, 3 or 4."),
+    "month": gettext_lazy("A month is a number from 1 to 12."),
+}
+
+
 def _int(params, name: str) -> int:
     raw = (params.get(name) or "").strip()
+    if not raw:
+        raise PeriodError(str(MISSING[name]))
     try:
         return int(raw)
     except ValueError:
-        raise PeriodError(
-            _("“%(value)s” is not a valid %(name)s.") % {"value": raw, "name": name}
-        ) from None
+        raise PeriodError(str(NOT_A_NUMBER[name])) from None
 
 
 def from_params(params, today: date) -> Period:

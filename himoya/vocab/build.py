@@ -27,6 +27,18 @@ ODS_NAME = Path("htcds") / "htcds_field_standards_2.0.ods"
 STANDARD_LISTS = {"ISO 3166": "country", "ISO 639": "language"}
 
 
+# The standard's English labels with its typos and run-together names put right.
+ENGLISH_CORRECTIONS = {
+    ("vic_RelationshipToTrafficker", "Unaquainted"): "Unacquainted",
+    ("per_RoleInProcess", "RecruiterOrIntermediary"): "Recruiter or Intermediary",
+    ("per_RoleInProcess", "BrokerTravelAgent"): "Broker / Travel Agent",
+    ("cas_Status", "FollowUp"): "Follow-up",
+    # The glossary's terms, as the screening and the law say them.
+    ("vic_TraffickingStatus", "PossibleVictimOfTrafficking"): "Presumed victim of trafficking",
+    ("vic_TraffickingStatus", "ActualVictimOfTrafficking"): "Identified victim of trafficking",
+}
+
+
 class BuildError(Exception):
     pass
 
@@ -94,6 +106,7 @@ def build_htcds(shared_data: Path) -> dict[str, list[dict]]:
         translated = labels.get(name, {})
         entries = []
         for code, en in values:
+            en = ENGLISH_CORRECTIONS.get((name, code), en)
             if code not in translated:
                 missing.append(f"{name}.{code}")
                 continue

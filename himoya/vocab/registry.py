@@ -6,6 +6,7 @@ mapping and statistics labels read code lists from here and nowhere else.
 """
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -109,6 +110,52 @@ def sorted_choices(name: str, blank: bool = False, lang: str | None = None):
         ((c.code, c.label_in(lang)) for c in codelist(name)), key=lambda p: search_fold(p[1])
     )
     return [("", "—"), *pairs] if blank else pairs
+
+
+# Alphabetical order as each language's readers expect it (Python's code-point order puts
+# Tajik ғ ӣ қ ӯ ҳ ҷ after я, and Russian ё after я).
+ALPHABETS = {
+    "tg": "абвгғдеёжзиӣйкқлмнопрстуӯфхҳчҷшъэюя",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "en": "abcdefghijklmnopqrstuvwxyz",
+}
+
+# Countries a caseworker in Tajikistan picks most: home, then the migration corridors.
+COMMON_COUNTRIES = ("TJ", "RU", "KZ", "TR", "AE", "UZ", "KG", "AF")
+
+
+def collation_key(text: str, lang: str | None = None) -> tuple:
+    """Sort key putting `text` in the alphabetical order of `lang` (default: active).
+
+    Punctuation is ignored; a letter outside the alphabet sorts as its base letter
+    (Å as A), so "Åland Islands" stands among the A's.
+    """
+    alphabet = ALPHABETS.get((lang or get_language() or "tg")[:2], ALPHABETS["en"])
+    key = []
+    for ch in str(text).casefold():
+        if ch not in alphabet:
+            ch = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isalnum())[:1]
+        if ch:
+            key.append((0, alphabet.index(ch)) if ch in alphabet else (1, ord(ch)))
+    return tuple(key)
+
+
+def country_choices(blank: bool = False, lang: str | None = None) -> list:
+    """Countries grouped for a select: the most used first, then all others A to Z.
+
+    Labels are plain strings in `lang` (default: the active language): call this where
+    the language is known (a form's __init__).
+    """
+    from django.utils.translation import gettext
+
+    lang = (lang or get_language() or "tg")[:2]
+    common = [(code, label("country", code, lang)) for code in COMMON_COUNTRIES]
+    rest = sorted(
+        ((c.code, c.label_in(lang)) for c in codelist("country") if c.code not in COMMON_COUNTRIES),
+        key=lambda pair: collation_key(pair[1], lang),
+    )
+    grouped = [(gettext("Most used"), common), (gettext("All countries"), rest)]
+    return [("", "—"), *grouped] if blank else grouped
 
 
 # Hierarchies (parent codes): labour-sector tiers, age bands, districts of a region.

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from himoya.access import policy, roles
 from himoya.core.text import search_fold
 from himoya.vocab import registry
+from himoya.vocab.titles import title
 
 SEARCH_LIMIT = 100
 
@@ -34,9 +35,12 @@ def codelist_list(request):
             for code in registry.codelist(name):
                 texts = [code.code, *code.labels.values(), *code.extra.get("aliases", [])]
                 if any(folded in search_fold(str(t)) for t in texts):
-                    hits.append((name, code))
+                    hits.append((name, title(name), code))
         hits = hits[:SEARCH_LIMIT]
-    lists = [(name, len(registry.codes(name))) for name in registry.names()]
+    lists = sorted(
+        ((name, title(name), len(registry.codes(name))) for name in registry.names()),
+        key=lambda row: search_fold(row[1]),
+    )
     return render(
         request,
         "vocab/codelist_list.html",
@@ -51,4 +55,8 @@ def codelist_detail(request, name):
     if name not in registry.names():
         raise Http404
     rows = [(code, _depth(name, code)) for code in registry.codelist(name)]
-    return render(request, "vocab/codelist_detail.html", {"name": name, "rows": rows})
+    return render(
+        request,
+        "vocab/codelist_detail.html",
+        {"name": name, "title": title(name), "rows": rows},
+    )

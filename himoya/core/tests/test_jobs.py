@@ -130,3 +130,23 @@ class TestJobPages:
         login(caseworker)
         assert client.get(reverse("job_download", args=[running.pk])).status_code == 404
         assert not AuditEvent.objects.filter(action="export").exists()
+
+
+@jobs.job("test-write")
+def write_file(job, progress):
+    progress(1, 2, "Writing")
+    return {"summary": "written"}
+
+
+@pytest.mark.django_db
+def test_finished_job_does_not_still_say_what_it_was_doing(
+    client, login, caseworker, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        row = jobs.start("test-write", user=caseworker, organisation=org)
+    caseworker.language = "en"
+    caseworker.save()
+    login(caseworker)
+    html = client.get(reverse("job_progress", args=[row.pk])).content.decode()
+    assert '<p class="job-state">Finished</p>' in html
+    assert "Writing" not in html

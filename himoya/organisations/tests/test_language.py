@@ -18,8 +18,35 @@ class TestLanguageSwitch:
         assert '<html lang="tg">' in page
         assert "Ташкилотҳо" in page
 
-    def test_browser_language_does_not_override_tajik_default(self, client):
-        page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9,ru;q=0.8")
+    @pytest.mark.parametrize(
+        "accept, expected",
+        [
+            ("ru-RU,ru;q=0.9,en;q=0.8", "ru"),
+            ("en-US,en;q=0.9,ru;q=0.8", "en"),
+            ("tg-TJ,tg;q=0.9", "tg"),
+            ("de-DE,de;q=0.9", "tg"),  # none of ours: the default interface
+        ],
+    )
+    def test_browser_language_is_honoured_until_one_is_chosen(self, client, accept, expected):
+        page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept)
+        assert f'<html lang="{expected}">' in page.content.decode()
+
+    def test_signed_in_browser_language_gives_way_to_the_accounts_choice(
+        self, client, login, org, make_user
+    ):
+        user = make_user(org, Role.CASEWORKER)
+        login(user)
+        russian = {"HTTP_ACCEPT_LANGUAGE": "ru-RU,ru;q=0.9"}
+        page = client.get(reverse("organisation_list"), **russian).content.decode()
+        assert '<html lang="ru">' in page
+        user.language = "en"
+        user.save()
+        page = client.get(reverse("organisation_list"), **russian).content.decode()
+        assert '<html lang="en">' in page
+
+    def test_cookie_choice_beats_the_browser(self, client):
+        client.post(reverse("set_language"), {"language": "tg", "next": "/"})
+        page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
         assert '<html lang="tg">' in page.content.decode()
 
     def test_choice_is_remembered_on_the_account_for_a_new_session(
@@ -65,7 +92,7 @@ class TestLanguageSwitch:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "language, expected",
-    [("tg", "8 март 2026"), ("ru", "8 марта 2026 г."), ("en", "March 8, 2026")],
+    [("tg", "08.03.2026"), ("ru", "08.03.2026"), ("en", "8 Mar 2026")],
 )
 def test_joined_date_is_written_in_the_users_language(
     client, login, org, make_user, language, expected
