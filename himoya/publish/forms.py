@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.publish import actions
 from himoya.publish import fields as F
@@ -16,7 +17,9 @@ def date_input() -> forms.DateInput:
 
 
 class ReleaseForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(
+        label=pgettext_lazy("name of a plan, meeting or course", "Title"), max_length=200
+    )
     method = forms.ChoiceField(label=_("Method"), widget=forms.RadioSelect)
     period_start = forms.DateField(label=_("From"), widget=date_input())
     period_end = forms.DateField(label=_("To"), widget=date_input())
@@ -78,5 +81,7 @@ class ReleaseForm(forms.Form):
             )
             self.initial.setdefault("border", BORDER_ALL)
             self.initial.setdefault("method", Release.Method.KANON)
-            self.initial.setdefault("fields", [*F.DEFAULT_QUASI_IDENTIFIERS, *F.DEFAULT_SENSITIVE])
+            self.initial.setdefault(
+                "published", [*F.DEFAULT_QUASI_IDENTIFIERS, *F.DEFAULT_SENSITIVE]
+            )
             self.initial.setdefault("quasi_identifiers", F.DEFAULT_QUASI_IDENTIFIERS)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Release(models.Model):
@@ -16,7 +17,9 @@ class Release(models.Model):
         APPROVED = "approved", _("Approved")
         FAILED = "failed", _("Failed")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(
+        pgettext_lazy("name of a plan, meeting or course", "title"), max_length=200
+    )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))

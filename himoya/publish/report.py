@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from himoya.publish import fields as F
 from himoya.publish.measure import MIN_CELL
@@ -53,7 +54,10 @@ def sections(release: Release) -> list[tuple[str, list[tuple[str, str]]]]:
     p = release.parameters or {}
     out = []
     people = [
-        (_("Title"), f"{release.title} (v{release.version})"),
+        (
+            pgettext("name of a plan, meeting or course", "Title"),
+            f"{release.title} (v{release.version})",
+        ),
         (
             _("Period"),
             f"{date_format(release.period_start, 'SHORT_DATE_FORMAT')} – "
