@@ -6,6 +6,9 @@ fi
 if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[dev]"
+  # pycanon (tests only: an independent k-anonymity measurement) pins its dependencies
+  # exactly; the part the tests use needs only pandas and numpy, installed above.
+  .venv/bin/python -m pip install -q --no-deps "pycanon==1.3.6"
   touch .venv/.installed
 fi
 export PATH="$PWD/.venv/bin:$PATH"

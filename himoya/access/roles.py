@@ -44,6 +44,7 @@ VIEW_AUDIT = "view_audit"
 MANAGE_CHECKLISTS = "manage_checklists"
 MANAGE_ORGANISATIONS = "manage_organisations"  # create organisations (system-wide)
 MANAGE_SERVICES = "manage_services"  # keep the organisation's service-directory entries
+PREPARE_RELEASE = "prepare_release"  # prepare and approve micro-data releases (two people)
 MANAGE_PLANS = "manage_plans"  # draft, adopt and close action plans; follow up the reports
 REPORT_PROGRESS = "report_progress"  # report on the organisation's own plan activities
 
@@ -106,7 +107,14 @@ MATRIX: dict[str, frozenset[str]] = {
         }
     ),
     R.NATIONAL_COORDINATOR: frozenset(
-        {VIEW_ORGANISATION, VIEW_STATS_NATIONAL, VIEW_STATS_ORG, MANAGE_PLANS, REPORT_PROGRESS}
+        {
+            VIEW_ORGANISATION,
+            VIEW_STATS_NATIONAL,
+            VIEW_STATS_ORG,
+            MANAGE_PLANS,
+            REPORT_PROGRESS,
+            PREPARE_RELEASE,
+        }
     ),
     R.ANALYST: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL}),
     R.AUDITOR: frozenset({VIEW_ORGANISATION, VIEW_AUDIT}),
