@@ -39,7 +39,8 @@ IMPORT_DATA = "import_data"
 EXPORT_DATA = "export_data"
 MANAGE_PROCEEDINGS = "manage_proceedings"
 VIEW_STATS_ORG = "view_stats_org"  # the organisation's own figures
-VIEW_STATS_NATIONAL = "view_stats_national"  # national aggregates, small cells hidden
+VIEW_STATS_NATIONAL = "view_stats_national"  # national aggregates, protected (cell key)
+VIEW_STATS_EXACT = "view_stats_exact"  # exact national figures: the secretariat's grant
 VIEW_AUDIT = "view_audit"
 MANAGE_CHECKLISTS = "manage_checklists"
 MANAGE_ORGANISATIONS = "manage_organisations"  # create organisations (system-wide)
@@ -114,6 +115,7 @@ MATRIX: dict[str, frozenset[str]] = {
             MANAGE_PLANS,
             REPORT_PROGRESS,
             PREPARE_RELEASE,
+            VIEW_STATS_EXACT,
         }
     ),
     R.ANALYST: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL}),

@@ -10,7 +10,7 @@ import datetime
 import statistics
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from himoya.justice.models import (
@@ -21,7 +21,7 @@ from himoya.justice.models import (
     StageChange,
     VictimParticipation,
 )
-from himoya.stats import figures
+from himoya.stats import figures, protection
 
 
 def _period(field: str, start, end) -> Q:
@@ -51,7 +51,9 @@ def upcoming_hearings(user, limit: int = 20):
     )
 
 
-def proceedings_by_article_and_stage(start=None, end=None, organisation_ids=None) -> list[dict]:
+def proceedings_by_article_and_stage(
+    start=None, end=None, organisation_ids=None, protected=False
+) -> list[dict]:
     """Criminal proceedings opened in the period, by article charged and current stage.
 
     A proceeding charged under two articles counts once under each.
@@ -63,6 +65,7 @@ def proceedings_by_article_and_stage(start=None, end=None, organisation_ids=None
         end,
         organisation_ids,
         filters={"kind": "criminal"},
+        protected=protected,
     )
     return [
         {"article": article, "stage": stage, "proceedings": n}
@@ -81,7 +84,9 @@ def _defendants(organisation_ids):
 STATUS_INDICATORS = {"suspected": "suspects", "prosecuted": "prosecuted", "convicted": "convicted"}
 
 
-def persons_by_status(start=None, end=None, organisation_ids=None, by=("sex", "citizenship")):
+def persons_by_status(
+    start=None, end=None, organisation_ids=None, by=("sex", "citizenship"), protected=False
+):
     """Persons suspected, prosecuted and convicted, by sex and citizenship.
 
     Suspected: in a proceeding opened in the period. Prosecuted: indicted in the period.
@@ -90,7 +95,8 @@ def persons_by_status(start=None, end=None, organisation_ids=None, by=("sex", "c
     by = tuple(by)
     table: dict[tuple, dict] = {}
     for status, indicator in STATUS_INDICATORS.items():
-        for key, n in figures.counts(indicator, by, start, end, organisation_ids).items():
+        found = figures.counts(indicator, by, start, end, organisation_ids, protected=protected)
+        for key, n in found.items():
             entry = table.setdefault(
                 key,
                 {
@@ -107,7 +113,7 @@ def persons_by_status(start=None, end=None, organisation_ids=None, by=("sex", "c
 PRISON_BRACKETS = [(0, 60, "under5"), (60, 120, "from5to10"), (120, 10**6, "over10")]
 
 
-def sentences(start=None, end=None, organisation_ids=None) -> dict:
+def sentences(start=None, end=None, organisation_ids=None, protected=False) -> dict:
     """Convicted persons by sentence type, and prison terms by length (decision in period).
 
     `convicted` is the engine's count of persons (a person convicted twice counts once);
@@ -118,36 +124,51 @@ def sentences(start=None, end=None, organisation_ids=None) -> dict:
         .filter(status="convicted")
         .filter(_period("proceeding__outcome_on", start, end))
     )
-    by_type = {"prison": 0, "suspended": 0, "fine": 0, "amnesty": 0}
-    by_length = {label: 0 for _lo, _hi, label in PRISON_BRACKETS}
+    by_type: dict[str, set] = {"prison": set(), "suspended": set(), "fine": set(), "amnesty": set()}
+    by_length: dict[str, set] = {label: set() for _lo, _hi, label in PRISON_BRACKETS}
     for d in convicted:
         for t in d.sentence_types():
-            by_type[t] += 1
+            by_type[t].add(d.pk)
         if d.prison_months and not d.suspended:
             for lo, hi, label in PRISON_BRACKETS:
                 if lo <= d.prison_months < hi:
-                    by_length[label] += 1
-    persons = figures.total("convicted", start, end, organisation_ids)
-    return {"convicted": persons, "by_type": by_type, "prison_by_length": by_length}
+                    by_length[label].add(d.pk)
+    persons = figures.total("convicted", start, end, organisation_ids, protected=protected)
+    return {
+        "convicted": persons,
+        "by_type": {k: _count(v, protected) for k, v in by_type.items()},
+        "prison_by_length": {k: _count(v, protected) for k, v in by_length.items()},
+    }
 
 
-def compensation(start=None, end=None, organisation_ids=None) -> dict:
+def _count(ids: set, protected: bool) -> int:
+    return protection.protect_ids(ids) if protected else len(ids)
+
+
+def _enough(n: int, protected: bool) -> bool:
+    """Amounts and medians rest on enough records to be published to a protected viewer."""
+    return not protected or n >= protection.MIN_RECORDS_FOR_SUMMARIES
+
+
+def compensation(start=None, end=None, organisation_ids=None, protected=False) -> dict:
     """Compensation ordered and paid, in somoni, for decisions dated in the period."""
     qs = Proceeding.objects.filter(
         _proceedings(organisation_ids) & _period("outcome_on", start, end),
         compensation_ordered__isnull=False,
     )
-    sums = qs.aggregate(
-        ordered=Sum("compensation_ordered"), paid=Sum("compensation_paid"), n=Count("id")
-    )
+    sums = qs.aggregate(ordered=Sum("compensation_ordered"), paid=Sum("compensation_paid"))
+    ids = set(qs.values_list("id", flat=True))
+    shown = _enough(len(ids), protected)
     return {
-        "proceedings": sums["n"],
-        "ordered": sums["ordered"] or Decimal("0"),
-        "paid": sums["paid"] or Decimal("0"),
+        "proceedings": _count(ids, protected),
+        "ordered": (sums["ordered"] or Decimal("0")) if shown else None,
+        "paid": (sums["paid"] or Decimal("0")) if shown else None,
     }
 
 
-def victims_with_representation(start=None, end=None, organisation_ids=None) -> dict:
+def victims_with_representation(
+    start=None, end=None, organisation_ids=None, protected=False
+) -> dict:
     """Victims (cases) taking part in proceedings since a date in the period, and how many
     of them had a lawyer at any time in that proceeding."""
     parts = VictimParticipation.objects.filter(_period("joined_on", start, end))
@@ -159,10 +180,12 @@ def victims_with_representation(start=None, end=None, organisation_ids=None) -> 
             case_id__in=case_ids, proceeding__in=parts.values("proceeding_id")
         ).values_list("case_id", flat=True)
     )
-    return {"victims": len(case_ids), "represented": len(represented)}
+    return {"victims": _count(case_ids, protected), "represented": _count(represented, protected)}
 
 
-def median_days_identification_to_verdict(start=None, end=None, organisation_ids=None):
+def median_days_identification_to_verdict(
+    start=None, end=None, organisation_ids=None, protected=False
+):
     """Median days from a victim's identification to the first verdict in a proceeding
     they take part in (verdicts dated in the period); None when there is none."""
     verdicts = StageChange.objects.filter(stage="verdict").filter(_period("on", start, end))
@@ -180,4 +203,4 @@ def median_days_identification_to_verdict(start=None, end=None, organisation_ids
         if case_id not in first_verdict or on < first_verdict[case_id]:
             first_verdict[case_id] = on
     days = [(first_verdict[c] - identified[c]).days for c in first_verdict]
-    return statistics.median(days) if days else None
+    return statistics.median(days) if days and _enough(len(days), protected) else None

@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from himoya.audit.actions import Action, record
 from himoya.justice import actions, forms, queries
 from himoya.justice.models import Proceeding, case_number_key
 from himoya.organisations.models import Organisation
+from himoya.stats import protection
 from himoya.vocab import registry
 
 
@@ -448,17 +448,10 @@ def justice_figures(request):
     except ValueError:
         year = today.year
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    period = {"start": start, "end": end, "organisation_ids": agencies}
-    hide = agencies is None  # national figures hide small cells
-    small = settings.HIMOYA_SMALL_CELL
-
-    def cell(n):
-        return f"<{small}" if hide and 0 < n < small else n
-
-    persons = [
-        {**row, **{k: cell(row[k]) for k in ("suspected", "prosecuted", "convicted")}}
-        for row in queries.persons_by_status(**period)
-    ]
+    # National figures are protected (cell-key method) unless the exact grant is held.
+    protected = agencies is None and not policy.has_perm(request.user, roles.VIEW_STATS_EXACT)
+    period = {"start": start, "end": end, "organisation_ids": agencies, "protected": protected}
+    persons = queries.persons_by_status(**period)
     for row in persons:
         row["sex_label"] = registry.label("sex", row["sex"])
         row["citizenship_label"] = registry.label("country", row["citizenship"] or "")
@@ -467,7 +460,7 @@ def justice_figures(request):
             **row,
             "article_label": registry.label("jus_CriminalCodeArticle", row["article"]),
             "stage_label": registry.label("jus_Stage", row["stage"]),
-            "proceedings": cell(row["proceedings"]),
+            "proceedings": row["proceedings"],
         }
         for row in queries.proceedings_by_article_and_stage(**period)
     ]
@@ -486,6 +479,9 @@ def justice_figures(request):
             "compensation": queries.compensation(**period),
             "representation": queries.victims_with_representation(**period),
             "median_days": queries.median_days_identification_to_verdict(**period),
+            "protected": protected,
+            "protection_method": protection.METHOD,
+            "min_records": protection.MIN_RECORDS_FOR_SUMMARIES,
         },
     )
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from himoya.access import policy, roles
-from himoya.stats import engine, periods
+from himoya.stats import engine, periods, protection
 from himoya.stats.indicators import INDICATORS, UNITS
 
 # What the national page shows: (chart id, title, indicator, breakdown, chart type).
@@ -198,7 +198,6 @@ def table_view(table, user) -> list[dict]:
 
 
 def table_json(table) -> dict:
-    threshold = table.threshold
     return {
         "indicator": table.indicator.key,
         "label": str(table.indicator.label),
@@ -215,7 +214,7 @@ def table_json(table) -> dict:
         },
         "by": list(table.by),
         "no_records": table.empty,
-        "suppressed_below": threshold or None,
+        "protection": str(protection.METHOD) if table.protected else None,
         "total": _cell_json(table.total),
         "cells": [_cell_json(c) for c in table.cells],
     }

@@ -2,10 +2,10 @@
 
 An indicator is declared once (indicators.py): what it counts, from which facts, on which
 date. `compute()` counts it for a period and the same period a year earlier, broken down
-by any of the declared dimensions, inside the caller's scope, with small cells
-suppressed for viewers outside the owning organisation. On PostgreSQL all breakdowns of a
-request are counted in ONE scan with GROUPING SETS; other databases run one GROUP BY per
-breakdown over the same fact query.
+by any of the declared dimensions, inside the caller's scope, with every figure protected
+by the cell-key method (protection.py) for viewers not allowed exact figures. On
+PostgreSQL all breakdowns of a request are counted in ONE scan with GROUPING SETS; other
+databases run one GROUP BY per breakdown over the same fact query.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 
+from himoya.stats import protection
 from himoya.stats.periods import Period
 
 
@@ -85,10 +85,10 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which organisations' records count, and whether small cells are hidden."""
+    """Which organisations' records count, and whether figures are protected."""
 
     org_ids: frozenset[int] | None  # None: every organisation
-    suppress_below: int = 0  # 0: show every number
+    protected: bool = False  # True: every figure through the cell-key method
 
 
 @dataclass
@@ -144,8 +144,8 @@ class Table:
         return self.total.current == 0 and self.total.previous == 0
 
     @property
-    def threshold(self) -> int:
-        return self.scope.suppress_below
+    def protected(self) -> bool:
+        return self.scope.protected
 
 
 def _month_expr(col: str) -> str:
@@ -225,12 +225,6 @@ def compute_many(
             )
     total_cells = cells[()]
     total = total_cells[0] if total_cells else Cell((), (), 0, 0, 0)
-    threshold = scope.suppress_below
-    if threshold:
-        _suppress([total], total, threshold)
-        for by, found in cells.items():
-            if by:
-                _suppress(found, total, threshold)
     return {
         by: Table(
             indicator,
@@ -431,16 +425,37 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
         f"COUNT(CASE WHEN {cur_cond} THEN 1 END)",
         f"COUNT(CASE WHEN {prev_cond} THEN 1 END)",
     ]
+    measure_params = list(windows)
+    protect = scope.protected
+    if protect:
+        # The cell key: the sum of the keys of the records counted in the cell.
+        rk = protection.record_key_sql(f"f.{indicator.count}")
+        rows_measures += [
+            f"COALESCE(SUM(CASE WHEN {cur_cond} THEN {rk} END), 0)",
+            f"COALESCE(SUM(CASE WHEN {prev_cond} THEN {rk} END), 0)",
+        ]
+        measure_params += windows
     counts: dict = {by: {} for by in bys}
-    for by, key, (c, p) in _run_grouped(
-        f"FROM ({fact_sql}) f", fact_params, row_bys, all_dims, additive, rows_measures, windows
+    for by, key, values in _run_grouped(
+        f"FROM ({fact_sql}) f",
+        fact_params,
+        row_bys,
+        all_dims,
+        additive,
+        rows_measures,
+        measure_params,
     ):
         key = _calendar_key(by, key)
-        old_c, old_p = counts[by].get(key, {"rows": (0, 0)})["rows"]
-        counts[by][key] = {"rows": (old_c + c, old_p + p)}
+        found = counts[by].setdefault(key, {"rows": (0, 0), "ck": (0, 0)})
+        found["rows"] = (found["rows"][0] + values[0], found["rows"][1] + values[1])
+        if protect:
+            found["ck"] = (found["ck"][0] + int(values[2]), found["ck"][1] + int(values[3]))
     if row_bys is not bys:
-        summed = [found["rows"] for found in counts[row_bys[0]].values()]
-        counts[()][()] = {"rows": (sum(c for c, _p in summed), sum(p for _c, p in summed))}
+        summed = list(counts[row_bys[0]].values())
+        counts[()][()] = {
+            name: (sum(f[name][0] for f in summed), sum(f[name][1] for f in summed))
+            for name in ("rows", "ck")
+        }
     # 2. Corrections where one unit or person has several rows in a cell: only the rows
     #    of units/persons that occur more than once in the window are looked at.
     for column, ids in repeated.items():
@@ -471,7 +486,7 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             measures,
             [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
         ):
-            counts[by].setdefault(key, {"rows": (0, 0)})[column] = (c, p)
+            counts[by].setdefault(key, {"rows": (0, 0), "ck": (0, 0)})[column] = (c, p)
     if prev is not None and prev.end < period.start:
         for by in bys:
             counts[by] = _align_calendar(by, counts[by], period)
@@ -485,8 +500,12 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
                 units if source.person_is_unit else _minus((rows_c, rows_p), found.get("person_id"))
             )
             current, previous = persons if indicator.count == "person_id" else units
-            if not current and not previous:
-                continue
+            if protect:
+                ck_c, ck_p = found.get("ck", (0, 0))
+                current = protection.perturb(current, ck_c)
+                previous = protection.perturb(previous, ck_p)
+            if not current and not previous and by:
+                continue  # a protected cell of 0 is not shown: its row would tell it exists
             cells.append(
                 Cell(
                     key=key,
@@ -551,33 +570,6 @@ def _align_calendar(by, found: dict, period) -> dict:
     return merged
 
 
-def _suppress(cells: list[Cell], total: Cell, threshold: int) -> None:
-    """Hide figures based on fewer than `threshold` persons, in either period.
-
-    When a breakdown hides exactly one figure of a column while its total is shown, the
-    next smallest figure of that column is hidden too ("…"), or the small one could be
-    worked out by subtraction.
-    """
-    small = f"<{threshold}"
-    for cell in cells:
-        if 0 < cell.persons < threshold:
-            cell.hidden_current = small
-        if 0 < cell.persons_previous < threshold:
-            cell.hidden_previous = small
-    for value, hidden, total_hidden in (
-        ("current", "hidden_current", total.hidden_current),
-        ("previous", "hidden_previous", total.hidden_previous),
-    ):
-        if total_hidden or any(c is total for c in cells):
-            continue
-        primary = [c for c in cells if getattr(c, hidden)]
-        if len(primary) != 1:
-            continue
-        others = [c for c in cells if not getattr(c, hidden) and getattr(c, value) > 0]
-        if others:
-            setattr(min(others, key=lambda c: getattr(c, value)), hidden, "…")
-
-
 def _minus(rows: tuple[int, int], correction) -> tuple[int, int]:
     if not correction:
         return rows
@@ -585,18 +577,23 @@ def _minus(rows: tuple[int, int], correction) -> tuple[int, int]:
 
 
 def scope_for(user, organisation=None) -> Scope:
-    """Decide whose records a user's figures cover, and whether small cells are hidden."""
+    """Decide whose records a user's figures cover, and whether they are protected.
+
+    Exact figures: an organisation's own, and everything for a role granted exact
+    national figures (the national coordination secretariat). Everyone else sees every
+    figure through the cell-key method, national totals included.
+    """
     from himoya.access import policy, roles
 
-    threshold = settings.HIMOYA_SMALL_CELL
+    exact = policy.has_perm(user, roles.VIEW_STATS_EXACT)
     own = policy.org_ids_with(user, roles.VIEW_STATS_ORG)
     if organisation is not None:
         org_id = getattr(organisation, "pk", organisation)
         if org_id in own:
-            return Scope(frozenset({org_id}), 0)
+            return Scope(frozenset({org_id}), False)
         if policy.has_perm(user, roles.VIEW_STATS_NATIONAL):
-            return Scope(frozenset({org_id}), threshold)
-        return Scope(frozenset(), 0)
+            return Scope(frozenset({org_id}), not exact)
+        return Scope(frozenset(), False)
     if policy.has_perm(user, roles.VIEW_STATS_NATIONAL):
-        return Scope(None, threshold)
-    return Scope(frozenset(own), 0)
+        return Scope(None, not exact)
+    return Scope(frozenset(own), False)

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from himoya.stats import protection
 from himoya.stats.indicators import UNITS
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -29,6 +30,7 @@ def _percent(cell) -> str:
 
 def _meta(result) -> list[tuple[str, str]]:
     sources = sorted({str(t.indicator.data_source) for _s, t in result.tables})
+    protected = [(_("Protection"), str(protection.METHOD))] if result.scope.protected else []
     return [
         (_("Report"), str(result.report.title)),
         (_("Period"), result.period.label),
@@ -37,6 +39,7 @@ def _meta(result) -> list[tuple[str, str]]:
         (_("Reporting edition"), result.edition),
         (_("Data sources"), "; ".join(s for s in sources if s)),
         (_("Generated"), date_format(result.generated_at, "DATETIME_FORMAT")),
+        *protected,
     ]
 
 

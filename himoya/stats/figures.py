@@ -18,14 +18,14 @@ def period(start=None, end=None) -> periods.Period:
     return periods.custom(start or EARLIEST, end or LATEST)
 
 
-def scope(organisation_ids=None) -> engine.Scope:
+def scope(organisation_ids=None, protected: bool = False) -> engine.Scope:
     """Return the scope of the given organisations (None: all), with no small-cell hiding.
 
     Organisations may be given as ids or as Organisation objects.
     """
     if organisation_ids is None:
-        return engine.Scope(None, 0)
-    return engine.Scope(frozenset(getattr(o, "pk", o) for o in organisation_ids), 0)
+        return engine.Scope(None, protected)
+    return engine.Scope(frozenset(getattr(o, "pk", o) for o in organisation_ids), protected)
 
 
 def _indicator(key: str) -> engine.Indicator:
@@ -34,17 +34,29 @@ def _indicator(key: str) -> engine.Indicator:
     return INDICATORS[key]
 
 
-def counts(key, by, start=None, end=None, organisation_ids=None, filters=None) -> dict:
+def counts(
+    key, by, start=None, end=None, organisation_ids=None, filters=None, protected=False
+) -> dict:
     """Return {value tuple: count} of indicator `key` broken down by the dimensions `by`."""
     table = engine.compute(
-        _indicator(key), period(start, end), scope(organisation_ids), by, filters, compare=False
+        _indicator(key),
+        period(start, end),
+        scope(organisation_ids, protected),
+        by,
+        filters,
+        compare=False,
     )
     return {cell.key: cell.current for cell in table.cells}
 
 
-def total(key, start=None, end=None, organisation_ids=None, filters=None) -> int:
+def total(key, start=None, end=None, organisation_ids=None, filters=None, protected=False) -> int:
     """Return the count of indicator `key` in the period."""
     table = engine.compute(
-        _indicator(key), period(start, end), scope(organisation_ids), (), filters, compare=False
+        _indicator(key),
+        period(start, end),
+        scope(organisation_ids, protected),
+        (),
+        filters,
+        compare=False,
     )
     return table.total.current

@@ -166,6 +166,18 @@ INDICATORS = {
             data_source=REGISTRY_SOURCE,
         ),
         Indicator(
+            "forced_labour_victims",
+            _("Victims of forced labour"),
+            "persons",
+            CASES_REGISTERED,
+            count="person_id",
+            where={
+                "trafficking_status__in": ["PossibleVictimOfTrafficking", IDENTIFIED],
+                "exploitation_codes__contains": "|ForcedLabour|",
+            },
+            data_source=REGISTRY_SOURCE,
+        ),
+        Indicator(
             "victims_identified",
             _("Victims identified (status granted)"),
             "persons",

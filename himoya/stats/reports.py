@@ -61,7 +61,9 @@ def reports() -> dict[str, Report]:
                     ("exploitation_country",),
                 ),
                 TableSpec(
-                    _("Victims of forced labour by economic sector"), "persons", ("labour_sector",)
+                    _("Victims of forced labour by economic sector"),
+                    "forced_labour_victims",
+                    ("labour_sector",),
                 ),
                 TableSpec(
                     _("Persons suspected by sex and citizenship"),

@@ -12,7 +12,7 @@ from himoya.access import policy, roles
 from himoya.audit.actions import Action, record
 from himoya.core import jobs
 from himoya.stats import dashboard as dash
-from himoya.stats import engine, exports, periods, reports
+from himoya.stats import engine, exports, periods, protection, reports
 from himoya.stats.forms import PeriodForm
 from himoya.stats.indicators import INDICATORS, UNITS
 
@@ -55,6 +55,7 @@ def dashboard(request):
         scope = engine.scope_for(request.user, org)
         context.update(dash.build(period, scope, request.user))
         context["period"] = period
+        context["protection_method"] = protection.METHOD
         context["share_query"] = urlencode(
             {**period.as_params(), **({"org": org.slug} if org else {})}
         )

@@ -126,17 +126,37 @@ class TestFiguresPage:
 
         return reverse("justice_figures") + "?year=2026"
 
-    def test_coordinator_sees_national_aggregates_with_small_cells_hidden(
+    def test_coordinator_with_the_exact_grant_sees_exact_national_figures(
         self, convicted, client, login, coordinator
     ):
         login(coordinator)
         response = client.get(self.url())
         assert response.status_code == 200
-        persons = response.context["persons"]
-        assert {r["convicted"] for r in persons} == {"<5"}
+        assert not response.context["protected"]
+        assert [r["convicted"] for r in response.context["persons"]] == [1, 1]
         assert response.context["sentences"]["convicted"] == 2
         page = response.content.decode()
         assert "12-345" not in page and "/justice/" not in page.split("<main")[1]
+
+    def test_analyst_sees_every_figure_of_the_page_protected(
+        self, convicted, client, login, coordinator
+    ):
+        from himoya.access.roles import Role
+        from himoya.organisations.models import Membership
+
+        national = Membership.objects.get(user=coordinator).organisation
+        analyst = coordinator.__class__.objects.create_user("analyst-j", password="x-y-z-1234")
+        Membership.objects.create(user=analyst, organisation=national, role=Role.ANALYST)
+        login(analyst)
+        response = client.get(self.url())
+        ctx = response.context
+        assert ctx["protected"]
+        shown = [r["convicted"] for r in ctx["persons"]]
+        shown += [ctx["sentences"]["convicted"], *ctx["sentences"]["by_type"].values()]
+        shown += [ctx["representation"]["victims"], ctx["compensation"]["proceedings"]]
+        assert all(n in (0,) or n >= 3 for n in shown)  # never a 1 or a 2
+        assert ctx["compensation"]["ordered"] is None  # an amount of 2 proceedings: not shown
+        assert ctx["median_days"] is None
 
     def test_agency_supervisor_sees_own_figures_in_full(
         self, convicted, client, login, investigator

@@ -107,50 +107,6 @@ def test_breakdowns_counted_together_equal_breakdowns_counted_alone(org, casewor
 
 
 @pytest.mark.django_db
-def test_small_cells_are_hidden_outside_the_owning_organisation(
-    org, caseworker, make_org, make_user
-):
-    for _ in range(3):
-        register(org, caseworker, on=date(2026, 4, 1), sex="female")
-    for _ in range(6):
-        register(org, caseworker, on=date(2026, 4, 1), sex="male")
-    commission = make_org("commission", is_national=True)
-    coordinator = make_user(commission, Role.NATIONAL_COORDINATOR)
-
-    national = engine.compute(
-        INDICATORS["cases"], periods.year(2026), engine.scope_for(coordinator), ("sex",)
-    )
-    own = engine.compute(
-        INDICATORS["cases"], periods.year(2026), engine.scope_for(caseworker), ("sex",)
-    )
-
-    shown = {c.key[0]: c.shown_current for c in national.cells}
-    # 9 in all, so 6 men would give away the 3 women: the men's figure is hidden too.
-    assert shown == {"female": "<5", "male": "…"}
-    assert national.total.shown_current == "9"
-    assert {c.key[0]: c.shown_current for c in own.cells} == {"female": "3", "male": "6"}
-
-
-@pytest.mark.django_db
-def test_small_cells_of_the_year_before_are_hidden_too(org, caseworker, make_org, make_user):
-    for _ in range(2):
-        register(org, caseworker, on=date(2025, 4, 1), sex="female")
-    for _ in range(7):
-        register(org, caseworker, on=date(2025, 4, 1), sex="male")
-    for _ in range(8):
-        register(org, caseworker, on=date(2026, 4, 1), sex="female")
-    coordinator = make_user(make_org("commission", is_national=True), Role.NATIONAL_COORDINATOR)
-
-    table = engine.compute(
-        INDICATORS["cases"], periods.year(2026), engine.scope_for(coordinator), ("sex",)
-    )
-
-    shown = {c.key[0]: (c.shown_current, c.shown_previous) for c in table.cells}
-    assert shown == {"female": ("8", "<5"), "male": ("0", "…")}
-    assert all(c.suppressed for c in table.cells)  # no change or percent for them either
-
-
-@pytest.mark.django_db
 def test_an_organisation_sees_only_its_own_figures(org, other_org, caseworker, make_user):
     register(org, caseworker, on=date(2026, 5, 1))
     other = make_user(other_org, Role.CASEWORKER)
