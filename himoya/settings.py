@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "himoya.justice",
     "himoya.hotline",
     "himoya.prevention",
+    "himoya.reference",
     "himoya.stats",
     "himoya.publish",
     "himoya.linkage",
@@ -242,6 +243,8 @@ if not (DEBUG or TESTING):
 # Himoya's own settings.
 HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
 HIMOYA_SMALL_CELL = int(os.environ.get("HIMOYA_SMALL_CELL", "5"))
+# The country whose register this is (ISO 3166-1 alpha-2).
+HIMOYA_COUNTRY = os.environ.get("HIMOYA_COUNTRY", "TJ")
 HIMOYA_REFERRAL_OVERDUE_HOURS = int(os.environ.get("HIMOYA_REFERRAL_OVERDUE_HOURS", "72"))
 HIMOYA_SHARED_DATA = Path(
     os.environ.get("HIMOYA_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("publish/", include("himoya.publish.urls")),
     path("linkage/", include("himoya.linkage.urls")),
     path("interop/", include("himoya.interop.urls")),
+    path("reference/", include("himoya.reference.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -25,6 +25,14 @@ class FileLayoutError(ValueError):
     """The file is not in the format it was said to be in."""
 
 
+class ForeignDataError(ValueError):
+    """Most records of the file concern other countries: it is reference data, not cases."""
+
+    def __init__(self, concerning: int, rows: int, country: str):
+        super().__init__(f"{concerning} of {rows} records concern {country}")
+        self.concerning, self.rows, self.country = concerning, rows, country
+
+
 class _Rollback(Exception):
     pass
 

@@ -257,6 +257,7 @@ def import_file(
     from himoya.interop.actions import FileLayoutError, _note, file_hash
     from himoya.interop.ctdc_read import ignored_columns
 
+    _refuse_foreign(path)
     digest = file_hash(path)
     prefix = f"ctdc:{digest}:"
     done_rows = {
@@ -305,6 +306,31 @@ def import_file(
                 progress(offset)
     except LayoutError as exc:
         raise FileLayoutError("ctdc") from exc
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Refuse a file whose records mostly concern other countries (global data)."""
+    from django.conf import settings
+
+    from himoya.interop.actions import ForeignDataError
+    from himoya.vocab import registry
+
+    country = settings.HIMOYA_COUNTRY
+    entry = registry.get("country", country)
+    spellings = pa.array([country, (entry.extra.get("alpha3") if entry else "") or country])
+    rows = concerning = 0
+    try:
+        for table in batches(path, KNOWN):
+            here = pc.or_kleene(
+                pc.is_in(table["citizenship"], spellings),
+                pc.is_in(table["CountryOfExploitation"], spellings),
+            )
+            concerning += pc.sum(pc.cast(pc.fill_null(here, False), pa.int64())).as_py() or 0
+            rows += table.num_rows
+    except LayoutError:
+        return  # the import itself reports the layout
+    if rows and concerning * 2 < rows:
+        raise ForeignDataError(concerning, rows, country)
 
 
 def _references(organisation, years: list) -> list[str]:

@@ -55,6 +55,12 @@ def run_import(job_row, progress, *, path, fmt, dry_run=False, skip_invalid=Fals
                 )
             except actions.FileLayoutError:
                 result = {"layout_error": fmt, "errors": [], "imported": False}
+            except actions.ForeignDataError as exc:
+                result = {
+                    "foreign_data": {"concerning": exc.concerning, "rows": exc.rows},
+                    "errors": [],
+                    "imported": False,
+                }
         result["next_url"] = reverse("interop_import_report", args=[job_row.pk])
         return result
     finally:

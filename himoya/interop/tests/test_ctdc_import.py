@@ -14,9 +14,31 @@ KANON = "ctdc/ctdc_global_kanon_2021-07-15.feather"
 
 
 @pytest.mark.django_db
-def test_the_real_ctdc_kanon_file_imports_with_the_same_counts(org, importer):
+def test_the_global_ctdc_file_is_refused_as_cases_and_points_to_the_reference_area(org, importer):
+    from himoya.interop.actions import ForeignDataError
+
+    with pytest.raises(ForeignDataError) as exc:
+        do_import(org, settings.HIMOYA_SHARED_DATA / KANON, "ctdc", acting_user=importer)
+    assert (exc.value.concerning, exc.value.rows) == (88, 97_750)
+    assert not Case.objects.exists()
+
+
+def _as_national(tmp_path):
+    """The global rows as if one country had recorded them all (its own data, CTDC layout)."""
+    import pyarrow.feather as feather
+
+    from himoya.interop.tests.test_round_trips import as_national
+
+    table = as_national(feather.read_table(settings.HIMOYA_SHARED_DATA / KANON))
+    path = tmp_path / "national.feather"
+    feather.write_feather(table, str(path))
+    return path
+
+
+@pytest.mark.django_db
+def test_the_real_ctdc_kanon_file_imports_with_the_same_counts(org, importer, tmp_path):
     """Every one of the 97,750 rows becomes a case; counts match pandas on the source."""
-    path = settings.HIMOYA_SHARED_DATA / KANON
+    path = _as_national(tmp_path)
     source = pd.read_feather(path)
     result = do_import(org, path, "ctdc", acting_user=importer)
     assert result["imported"] and result["invalid_rows"] == 0, result["errors"][:3]

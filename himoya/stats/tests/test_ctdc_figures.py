@@ -15,8 +15,15 @@ KANON = "ctdc/ctdc_global_kanon_2021-07-15.feather"
 
 
 @pytest.mark.django_db
-def test_victims_by_year_sex_and_exploitation_equal_pandas(org, make_user):
-    path = settings.HIMOYA_SHARED_DATA / KANON
+def test_victims_by_year_sex_and_exploitation_equal_pandas(org, make_user, tmp_path):
+    import pyarrow.feather as feather
+
+    from himoya.interop.tests.test_round_trips import as_national
+
+    path = tmp_path / "national.feather"
+    feather.write_feather(
+        as_national(feather.read_table(settings.HIMOYA_SHARED_DATA / KANON)), str(path)
+    )
     source = pd.read_feather(path)
     result = do_import(org, path, "ctdc", acting_user=make_user(org, Role.CASEWORKER))
     assert result["imported"], result["errors"][:3]

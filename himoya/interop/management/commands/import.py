@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from himoya.access import policy, roles
-from himoya.interop.actions import FORMATS, FileLayoutError, do_import
+from himoya.interop.actions import FORMATS, FileLayoutError, ForeignDataError, do_import
 from himoya.interop.validation import describe
 from himoya.organisations.models import Organisation, User
 
@@ -46,6 +46,20 @@ class Command(BaseCommand):
         except FileLayoutError as exc:
             raise CommandError(
                 _("The file is not in the %(format)s layout.") % {"format": exc}
+            ) from exc
+        except ForeignDataError as exc:
+            raise CommandError(
+                _(
+                    "Only %(n)s of the %(rows)s records concern %(country)s: this is global or "
+                    "foreign data, not cases of an organisation. Nothing was imported. Load it "
+                    "as reference data instead: himoya reference load ctdc %(file)s"
+                )
+                % {
+                    "n": exc.concerning,
+                    "rows": exc.rows,
+                    "country": exc.country,
+                    "file": opts["file"],
+                }
             ) from exc
         for problem in map(describe, result["errors"]):
             self.stdout.write(

@@ -1,0 +1,118 @@
+"""Load a global or foreign data set into the reference area (never into cases)."""
+
+import datetime
+import hashlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
+
+from himoya.audit.actions import Action, record
+from himoya.reference.models import Dataset, Record
+
+COLUMNS = (
+    "dataset_id",
+    "year",
+    "gender",
+    "age_broad",
+    "citizenship",
+    "country_of_exploitation",
+    "forced_labour",
+    "sexual_exploitation",
+    "other_exploitation",
+)
+CTDC_SOURCE = _("Counter Trafficking Data Collaborative (CTDC), IOM: global victim data")
+CTDC_UNIT = _("victim records (a person met by several organisations may appear more than once)")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _text(column: pa.ChunkedArray, width: int) -> list[str]:
+    return [(v or "")[:width] for v in column.to_pylist()]
+
+
+def _flag(column: pa.ChunkedArray) -> list[bool | None]:
+    return [None if v is None else v >= 0.5 for v in column.to_pylist()]
+
+
+def _rows(table: pa.Table, dataset_id: int):
+    years = pc.cast(table["yearOfRegistration"], pa.float64()).to_pylist()
+    columns = [
+        [None if y is None else int(y) for y in years],
+        _text(table["gender"], 20),
+        _text(table["ageBroad"], 10),
+        _text(table["citizenship"], 2),
+        _text(table["CountryOfExploitation"], 2),
+        _flag(table["isForcedLabour"]),
+        _flag(table["isSexualExploit"]),
+        _flag(table["isOtherExploit"]),
+    ]
+    for values in zip(*columns, strict=True):
+        yield (dataset_id, *values)
+
+
+@transaction.atomic
+def load_ctdc(
+    path: Path,
+    *,
+    name: str,
+    source: str = "",
+    source_date: datetime.date | None = None,
+    acting_user=None,
+    progress=None,
+) -> Dataset:
+    """Load a CTDC file (K-anon or synthetic schema) as one reference data set."""
+    from himoya.interop.ctdc import KNOWN
+    from himoya.interop.ctdc_read import LayoutError, batches
+
+    digest = sha256(path)
+    if Dataset.objects.filter(file_sha256=digest).exists():
+        raise ValidationError(_("This file is already loaded as reference data."))
+    dataset = Dataset.objects.create(
+        kind=Dataset.Kind.CTDC,
+        name=name,
+        source=source or str(CTDC_SOURCE),
+        source_date=source_date,
+        counting_unit=str(CTDC_UNIT),
+        file_sha256=digest,
+        loaded_by=acting_user,
+    )
+    count = 0
+    try:
+        with connection.cursor() as wrapper:
+            cur = wrapper.cursor  # the driver's cursor: psycopg's COPY
+            for table in batches(path, KNOWN):
+                rows = _rows(table, dataset.pk)
+                if connection.vendor == "postgresql":
+                    sql = f"COPY reference_record ({', '.join(COLUMNS)}) FROM STDIN"
+                    with cur.copy(sql) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    Record.objects.bulk_create(
+                        (Record(**dict(zip(COLUMNS, row, strict=True))) for row in rows),
+                        batch_size=5000,
+                    )
+                count += table.num_rows
+                if progress:
+                    progress(count)
+    except LayoutError as exc:
+        raise ValidationError(_("The file is not in the CTDC layout.")) from exc
+    dataset.records = count
+    dataset.save(update_fields=["records"])
+    record(
+        Action.IMPORT,
+        actor=acting_user,
+        obj=dataset,
+        detail=f"reference ctdc: {count} records",
+    )
+    return dataset
