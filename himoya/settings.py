@@ -197,7 +197,7 @@ FORMAT_MODULE_PATH = ["himoya.formats"]
 TIME_ZONE = "Asia/Dushanbe"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("HIMOYA_STATIC_ROOT", PROJECT_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]  # himoya/static is not inside an app
 MEDIA_ROOT = PROJECT_DIR / "var" / "media"
 STORAGES = {
@@ -239,10 +239,11 @@ if not (DEBUG or TESTING):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP on the host itself
 
 # Himoya's own settings.
 HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
-HIMOYA_SMALL_CELL = int(os.environ.get("HIMOYA_SMALL_CELL", "5"))
+HIMOYA_PRIVACY_BUDGET = float(os.environ.get("HIMOYA_PRIVACY_BUDGET", "10"))
 # The country whose register this is (ISO 3166-1 alpha-2).
 HIMOYA_COUNTRY = os.environ.get("HIMOYA_COUNTRY", "TJ")
 HIMOYA_REFERRAL_OVERDUE_HOURS = int(os.environ.get("HIMOYA_REFERRAL_OVERDUE_HOURS", "72"))

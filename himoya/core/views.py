@@ -74,3 +74,35 @@ def job_download(request, job_id):
         as_attachment=True,
         filename=job.result_file.name.rsplit("/", 1)[-1],
     )
+
+
+def healthz(request):
+    """Liveness for the load balancer and monitoring: database, disk, worker. No personal data."""
+    import shutil
+
+    from django.conf import settings
+    from django.db import connection
+    from django.http import JsonResponse
+
+    from himoya.core.models import Job
+
+    status: dict = {}
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception:  # any failure means "not healthy", whatever the driver raised
+        status["database"] = "unreachable"
+    folder = settings.PROJECT_DIR / "var"
+    folder.mkdir(exist_ok=True)
+    usage = shutil.disk_usage(folder)
+    status["disk_free_bytes"] = usage.free
+    status["disk"] = "ok" if usage.free > 500 * 2**20 else "low"
+    if status["database"] == "ok":
+        running = Job.objects.filter(state=Job.State.RUNNING).count()
+        last = Job.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+        status["jobs_running"] = running
+        status["last_job_finished_at"] = last.finished_at.isoformat() if last else None
+    healthy = status["database"] == "ok" and status["disk"] == "ok"
+    status["status"] = "ok" if healthy else "failing"
+    return JsonResponse(status, status=200 if healthy else 503)

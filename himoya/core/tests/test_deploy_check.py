@@ -24,11 +24,21 @@ def production_env() -> dict:
     return env
 
 
-def test_check_deploy_with_production_settings_reports_no_warnings():
+def test_check_deploy_with_production_settings_reports_no_warnings(tmp_path):
+    env = production_env()
+    env["HIMOYA_STATIC_ROOT"] = str(tmp_path / "static")
+    collected = subprocess.run(
+        [sys.executable, "-m", "himoya", "collectstatic", "--noinput"],
+        cwd=settings.PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert collected.returncode == 0, collected.stderr
     result = subprocess.run(
         [sys.executable, "-m", "himoya", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.PROJECT_DIR,
-        env=production_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from himoya.assistance import demo as assistance_demo
@@ -29,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **opts):
+        if not (settings.DEBUG or settings.TESTING):
+            # The demo creates a system admin with a published password.
+            raise CommandError(
+                "The demo runs only in development mode (HIMOYA_DEBUG=1): it creates "
+                "accounts with a published password."
+            )
         translation.activate("en")
         ctx = {"cases": opts["cases"], "seed": opts["seed"], "stdout": self.stdout}
         for populate in POPULATORS:
