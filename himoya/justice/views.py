@@ -96,6 +96,11 @@ def proceeding_detail(request, pk):
         .filter(participations__proceeding=proceeding)
         .values_list("pk", flat=True)
     )
+    referred_cases = set(
+        access.cases_addable_to(request.user, proceeding)
+        .filter(participations__proceeding=proceeding)
+        .values_list("pk", flat=True)
+    )
     participations = list(
         proceeding.participations.select_related("case").prefetch_related("notifications")
     )
@@ -104,6 +109,7 @@ def proceeding_detail(request, pk):
     represented = set(access.represented_case_ids(request.user).values_list("case_id", flat=True))
     for p in participations:
         p.visible = p.case_id in visible_cases
+        p.referred = p.case_id in referred_cases
         p.lawyers = [r for r in representations if r.case_id == p.case_id]
         p.can_notify = can_manage or p.case_id in represented
     return render(
@@ -328,7 +334,9 @@ def perpetrator_cases(request, pk, defendant_id):
 def victim_add(request, pk):
     proceeding = _proceeding(request, pk)
     access.require_manage(request.user, proceeding, request=request)
-    form = forms.VictimForm(request.POST or None, cases=cases_visible_to(request.user))
+    form = forms.VictimForm(
+        request.POST or None, cases=access.cases_addable_to(request.user, proceeding)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.organisations.models import Organisation
 from himoya.referrals.models import Consent, ServiceOffer
@@ -213,3 +214,26 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class InboxFilterForm(forms.Form):
+    """Filters of the referral inbox: which answers, and sent between which days."""
+
+    SHOW = [
+        ("open", pgettext_lazy("referrals shown", "Open")),
+        ("waiting", _("Waiting for an answer")),
+        ("overdue", _("Overdue")),
+        ("accepted", _("Accepted")),
+        ("all", pgettext_lazy("referrals shown", "All")),
+    ]
+
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW, required=False)
+    sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DateInput())
+    sent_to = forms.DateField(label=_("Sent to"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("sent_from"), data.get("sent_to")
+        if start and end and start > end:
+            self.add_error("sent_to", _("The end is before the start."))
+        return data

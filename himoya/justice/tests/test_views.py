@@ -380,4 +380,4 @@ class TestQueryCounts:
 
 
 QUERIES_LIST = 7
-QUERIES_DETAIL = 13
+QUERIES_DETAIL = 14  # one more: which victims were referred to the agency with consent
