@@ -1,34 +1,48 @@
-"""Case-list queries: filters and name search over blind-index tokens."""
+"""Case-list queries: filters, search by case number, and name search over blind-index
+tokens (whole name words and their beginnings)."""
 
-from django.db.models import Count, QuerySet
+import re
+
+from django.db.models import QuerySet
 
 from himoya.cases import codes
-from himoya.cases.models import Case, PersonNameToken, name_token_hash
+from himoya.cases.models import Case, PersonNameToken, name_prefix_hash, name_token_hash
 from himoya.cases.names import name_keys
 
 PAGE_SIZE = 25
+MAX_PAGE = 100_000  # deeper than any list; keeps the offset a number the database takes
+
+_REFERENCE = re.compile(r"^\s*#?\s*([A-Za-z][A-Za-z0-9]{0,15}-\d{4}-\d{1,10})\s*$")
+
+
+def case_reference_in(text: str) -> str | None:
+    """Return the case reference the text is ("mad-2026-00042" → "MAD-2026-00042"), or None."""
+    match = _REFERENCE.match(text or "")
+    return match.group(1).upper() if match else None
 
 
 def search_by_name(cases: QuerySet, text: str) -> QuerySet:
-    """Keep cases whose person has every word of `text` among their names, in any script."""
-    hashes = {name_token_hash(key) for key in name_keys(text)}
-    if not hashes:
+    """Keep cases whose person has, for every word of `text`, a name word that is or begins
+    with it, in any script ("Саид" finds Саидова and Saidova)."""
+    keys = sorted(name_keys(text))
+    if not keys:
         return cases.none()
-    persons = PersonNameToken.objects.filter(token_hash__in=hashes)
-    if len(hashes) > 1:
-        # Persons holding every token: few, so the cases are found through their person.
-        persons = (
-            persons.values("person_id")
-            .annotate(found=Count("token_hash", distinct=True))
-            .filter(found=len(hashes))
-        )
-    return cases.filter(person_id__in=persons.values("person_id"))
+    for key in keys:
+        persons = PersonNameToken.objects.filter(
+            token_hash__in=[name_token_hash(key), name_prefix_hash(key)]
+        ).values("person_id")
+        cases = cases.filter(person_id__in=persons)
+    return cases
 
 
 def filter_cases(cases: QuerySet, f: dict) -> QuerySet:
     """Apply the case-list filters (cleaned data of CaseFilterForm)."""
     if f.get("q"):
-        cases = search_by_name(cases, f["q"])
+        reference = case_reference_in(f["q"])
+        if reference:
+            cases = cases.filter(reference=reference)
+        else:
+            cases = search_by_name(cases, f["q"])
     if f.get("status"):
         cases = cases.filter(trafficking_status=f["status"])
     if f.get("open") == "open":
@@ -56,11 +70,8 @@ def filter_cases(cases: QuerySet, f: dict) -> QuerySet:
 
 
 def case_page(cases: QuerySet, page: int, size: int = PAGE_SIZE) -> tuple[list, bool]:
-    """Return one page of cases, newest first, and whether a next page exists.
-
-    No total count: counting a million rows on every page view costs more than the page.
-    """
-    start = (max(page, 1) - 1) * size
+    """Return one page of cases, newest first, and whether a next page exists."""
+    start = (min(max(page, 1), MAX_PAGE) - 1) * size
     # Find the page's ids first (an index-only scan of a covering index), then the rows.
     ids = cases.order_by("-registered_on", "-id").values("id")[start : start + size + 1]
     rows = list(

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +17,7 @@ from himoya.access import justice as access
 from himoya.access import policy, roles
 from himoya.access.cases import cases_visible_to
 from himoya.audit.actions import Action, record
+from himoya.core import searches
 from himoya.justice import actions, forms, queries
 from himoya.justice.models import Proceeding, case_number_key
 from himoya.organisations.models import Organisation
@@ -45,8 +48,18 @@ def _run(form, action, *args, **kwargs):
 
 @login_required
 def proceeding_list(request):
+    """Proceedings the user may see; the case-number search is posted and kept server-side
+    (himoya.core.searches) so that a criminal case number never appears in a URL."""
+    if request.method == "POST":
+        search_id = searches.save(request, "proceedings", request.POST)
+        return redirect(f"{reverse('proceeding_list')}?{urlencode({'search': search_id})}")
     proceedings = access.proceedings_visible_to(request.user).prefetch_related("articles")
-    number = request.GET.get("number", "").strip()
+    number = ""
+    if request.GET.get("search"):
+        data = searches.load(request, "proceedings", request.GET["search"])
+        if data is None:
+            return redirect("proceeding_list")
+        number = data.get("number", "").strip()[:100]
     if number:
         proceedings = proceedings.filter(case_number_index=case_number_key(number))
     can_open = _organisations_for_opening(request.user).exists()
