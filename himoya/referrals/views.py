@@ -166,7 +166,17 @@ def referral_send(request, case_id):
     """Refer the case to another organisation, on the person's consent."""
     case, organisation = access.case_for(request, case_id, roles.REFER)
     parts = _shareable_parts(request.user, case, organisation)
-    form = ReferralForm(request.POST or None, organisation=organisation, parts=parts)
+    consents = access.consents_visible_to(request.user).filter(
+        case=case, status=Consent.Status.GIVEN, purpose__in=["referral", "law_enforcement"]
+    )
+    named = {c.recipient_organisation_id for c in consents if c.recipient_organisation_id}
+    form = ReferralForm(
+        request.POST or None,
+        organisation=organisation,
+        parts=parts,
+        # the organisation the person agreed to, when there is just one
+        initial={"to_organisation": named.pop()} if len(named) == 1 else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -187,9 +197,6 @@ def referral_send(request, case_id):
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referral_detail", referral_id=referral.pk)
-    consents = access.consents_visible_to(request.user).filter(
-        case=case, status=Consent.Status.GIVEN, purpose__in=["referral", "law_enforcement"]
-    )
     return render(
         request,
         "referrals/referral_form.html",
