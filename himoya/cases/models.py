@@ -291,6 +291,20 @@ class Case(models.Model):
                 name="cases_person_idx",
                 include=["organisation", "registered_on", *LIST_FILTER_COLUMNS[2:]],
             ),
+            # A name search finds persons first, then their cases by person: id and
+            # registered_on in the index make each look-up index-only.
+            models.Index(
+                fields=["person", "-registered_on", "-id"],
+                name="cases_person_page_idx",
+                include=["organisation"],
+            ),
+            # Rare combinations of the list's filters start from the country of
+            # exploitation (the most selective filter), then region and sex, newest first.
+            models.Index(
+                fields=["exploitation_country", "region_of_origin", "sex", "-registered_on", "-id"],
+                name="cases_country_region_idx",
+                include=["organisation", "age_group", "case_status", "exploitation_codes"],
+            ),
             models.Index(fields=["registered_by", "-registered_on"], name="cases_registrar_idx"),
             models.Index(
                 fields=["source_key"],

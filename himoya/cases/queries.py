@@ -3,7 +3,9 @@ tokens (whole name words and their beginnings)."""
 
 import re
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from himoya.cases import codes
 from himoya.cases.models import Case, PersonNameToken, name_prefix_hash, name_token_hash
@@ -21,18 +23,34 @@ def case_reference_in(text: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
+def _persons_with(key: str) -> set[int]:
+    """Ids of persons with a name word that is, or begins with, `key`."""
+    hashes = [name_token_hash(key), name_prefix_hash(key)]
+    return set(
+        PersonNameToken.objects.filter(token_hash__in=hashes).values_list("person_id", flat=True)
+    )
+
+
 def search_by_name(cases: QuerySet, text: str) -> QuerySet:
     """Keep cases whose person has, for every word of `text`, a name word that is or begins
-    with it, in any script ("Саид" finds Саидова and Saidova)."""
+    with it, in any script ("Саид" finds Саидова and Saidova).
+
+    The persons are found first (one index range per word) and the cases then looked up by
+    person: left to itself the planner walks every case newest first, or scans the table,
+    and checks each against the tokens (200-600 ms at a million cases).
+    """
     keys = sorted(name_keys(text))
     if not keys:
         return cases.none()
-    for key in keys:
-        persons = PersonNameToken.objects.filter(
-            token_hash__in=[name_token_hash(key), name_prefix_hash(key)]
-        ).values("person_id")
-        cases = cases.filter(person_id__in=persons)
-    return cases
+    persons = _persons_with(keys[0])
+    for key in keys[1:]:
+        persons &= _persons_with(key)
+    if not persons:
+        return cases.none()
+    if connection.vendor == "postgresql":
+        # One array parameter, however many persons (an IN list has a parameter limit).
+        return cases.filter(person_id__in=RawSQL("SELECT unnest(%s::bigint[])", [sorted(persons)]))
+    return cases.filter(person_id__in=sorted(persons))
 
 
 def filter_cases(cases: QuerySet, f: dict) -> QuerySet:

@@ -127,8 +127,8 @@ class TestCaseList:
         # session, user, second-factor device, memberships, the page of cases; and the
         # name search's audit row (savepoint, head lock, insert, head update, release)
         saved = client.post(URL, {"q": "Jamshed", "exploitation": "ForcedLabour"})
-        # ... and the total count
-        with django_assert_num_queries(11):
+        # ... the persons with the name, and the total count
+        with django_assert_num_queries(12):
             response = client.get(saved["Location"])
         assert len(response.context["cases"]) == 6
         label = registry.label("vic_TypeOfExploitation", "ForcedLabour", "tg")
