@@ -110,14 +110,18 @@ def case_list(request):
         page = 1
     page = min(max(page, 1), queries.MAX_PAGE)
     found = queries.filter_cases(cases, filters)
-    rows, has_next = queries.case_page(found, page)
+    if filters.get("q") and not queries.case_reference_in(filters["q"]):
+        rows, has_next, total = queries.small_set_page(found, page)
+    else:
+        rows, has_next = queries.case_page(found, page)
+        total = found.count()
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
             "cases": rows,
-            "total": found.count(),
+            "total": total,
             "page": page,
             "has_next": has_next,
             "query": pager,

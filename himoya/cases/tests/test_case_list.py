@@ -127,7 +127,7 @@ class TestCaseList:
         # session, user, second-factor device, memberships, the page of cases; and the
         # name search's audit row (savepoint, head lock, insert, head update, release)
         saved = client.post(URL, {"q": "Jamshed", "exploitation": "ForcedLabour"})
-        # ... the persons with the name, and the total count
+        # ... the persons with the name, their cases' dates (page and total), the rows
         with django_assert_num_queries(12):
             response = client.get(saved["Location"])
         assert len(response.context["cases"]) == 6
