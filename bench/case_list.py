@@ -10,6 +10,11 @@ time per combination with two ratios measured in the same run:
 - against the same page over the small database (how much the million costs), and
 - against a plain `SELECT count(*)` of the same filter on the big database.
 
+Both baselines are fair because they run in the same process, on the same machine, at the
+same moment, through the same code: only the number of rows (or the page around the query)
+differs. Searches are posted once and kept server-side (terms never go into a URL, issue
+14); the timed requests are the GETs of the result page, as when a user pages through it.
+
     /work/main/.venv/bin/python bench/case_list.py [--count 1000000] [--requests 25]
 
 Not part of the test suite. Each database is measured in its own child process.

@@ -288,6 +288,8 @@ class CaseFilterForm(forms.Form):
         required=False,
         max_length=100,
         help_text=_("The first letters of a name are enough, in any script."),
+        # Names typed here stay out of the browser's form history on shared computers.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     status = forms.ChoiceField(label=_("Trafficking status"), required=False)
     open = forms.ChoiceField(
