@@ -39,6 +39,40 @@ def proceedings_of_case(user, case) -> QuerySet:
     return proceedings_visible_to(user).filter(participations__case=case).distinct()
 
 
+def referred_case_ids_for(organisation_id: int) -> QuerySet:
+    """Ids of cases referred to an agency on a law-enforcement consent, accepted, still running.
+
+    The person agreed that this agency may use their case; the grant ends when the referral
+    ends or the consent is withdrawn, and with it the right to add the case to a proceeding.
+    """
+    from himoya.referrals.models import Consent, Referral, ReferralGrant
+
+    return ReferralGrant.objects.filter(
+        organisation_id=organisation_id,
+        ends_at__isnull=True,
+        referral__status__in=(
+            Referral.Status.ACCEPTED,
+            Referral.Status.DELIVERED,
+            Referral.Status.COMPLETED,
+        ),
+        referral__consent__purpose="law_enforcement",
+        referral__consent__status=Consent.Status.GIVEN,
+    ).values("case_id")
+
+
+def cases_addable_to(user, proceeding) -> QuerySet:
+    """Cases the user may add as victims to the proceeding: their own, and cases referred
+    to the proceeding's agency with the person's consent to share with law enforcement."""
+    from himoya.access.cases import case_visibility
+    from himoya.cases.models import Case
+
+    if not can_manage(user, proceeding):
+        return Case.objects.none()
+    q = Q(pk__in=referred_case_ids_for(proceeding.organisation_id))
+    own = case_visibility(user)
+    return Case.objects.filter(q | own if own is not None else q)
+
+
 def can_manage(user, proceeding) -> bool:
     """Tell whether the user works on the proceeding for the investigating agency."""
     return policy.has_perm(user, roles.MANAGE_PROCEEDINGS, proceeding.organisation)

@@ -1,9 +1,19 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himoya.assistance.models import FollowUp, RiskAssessment, ServiceDelivery, SupportPlan
 from himoya.organisations.models import Organisation
 from himoya.referrals.forms import DateInput, _checkboxes, code_choice
+
+
+def refuse_future(form, data, *names) -> None:
+    """Add an error to each named date that lies after today (it has not happened yet)."""
+    today = timezone.localdate()
+    for name in names:
+        day = data.get(name)
+        if day and day > today:
+            form.add_error(name, _("The date cannot be in the future."))
 
 
 class SupportPlanForm(forms.ModelForm):
@@ -31,6 +41,11 @@ class SupportPlanForm(forms.ModelForm):
 
 class PlanCloseForm(forms.Form):
     closed_on = forms.DateField(label=_("Plan closed on"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, data, "closed_on")
+        return data
 
 
 class ServiceDeliveryForm(forms.ModelForm):
@@ -66,6 +81,7 @@ class ServiceDeliveryForm(forms.ModelForm):
         start, end = data.get("started_on"), data.get("ended_on")
         if start and end and end < start:
             self.add_error("ended_on", _("A service cannot end before it starts."))
+        refuse_future(self, data, "started_on", "ended_on")
         cost = data.get("cost_somoni")
         if cost is not None and cost < 0:
             self.add_error("cost_somoni", _("The cost cannot be negative."))
@@ -110,3 +126,8 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["done_on"].required = True
+
+    def clean(self):
+        data = super().clean()
+        refuse_future(self, data, "done_on")
+        return data

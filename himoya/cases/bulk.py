@@ -28,9 +28,8 @@ from himoya.cases.models import (
     TraffickingSituation,
     codes_text,
     derive_cross_border,
-    name_token_hash,
+    name_hashes,
 )
-from himoya.cases.names import name_keys
 from himoya.cases.synthetic import synthetic_case
 from himoya.crypto.fields import EncryptedMixin
 
@@ -61,7 +60,7 @@ class _Tokens:
     def _of(self, name: str) -> frozenset[str]:
         hashes = self.cache.get(name)
         if hashes is None:
-            hashes = self.cache[name] = frozenset(name_token_hash(k) for k in name_keys(name))
+            hashes = self.cache[name] = frozenset(name_hashes(name))
         return hashes
 
     def hashes(self, person: dict) -> set[str]:

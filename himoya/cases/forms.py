@@ -337,7 +337,14 @@ class RejectForm(forms.Form):
 class CaseFilterForm(forms.Form):
     """Filters of the case list; every field optional."""
 
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name or case number"),
+        required=False,
+        max_length=100,
+        help_text=_("The first letters of a name are enough, in any script."),
+        # Names typed here stay out of the browser's form history on shared computers.
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     status = forms.ChoiceField(label=_("Trafficking status"), required=False)
     open = forms.ChoiceField(
         label=_("Case status"),

@@ -10,16 +10,32 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from himoya.cases import codes
-from himoya.cases.names import name_keys
+from himoya.cases.names import key_prefixes, name_keys
 from himoya.crypto.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 from himoya.crypto.keys import blind_index
 
 NAME_INDEX_PURPOSE = "person-name"
+NAME_PREFIX_PURPOSE = "person-name-prefix"
 
 
 def name_token_hash(key: str) -> str:
     """Return the blind-index hash of one phonetic name key."""
     return blind_index(key, NAME_INDEX_PURPOSE)
+
+
+def name_prefix_hash(prefix: str) -> str:
+    """Return the blind-index hash of the beginning of a name key (its own purpose, so a
+    beginning never matches a whole name by accident)."""
+    return blind_index(prefix, NAME_PREFIX_PURPOSE)
+
+
+def name_hashes(*names: str) -> set[str]:
+    """Return the searchable hashes of names: each word's key and each of its beginnings."""
+    hashes: set[str] = set()
+    for key in name_keys(*names):
+        hashes.add(name_token_hash(key))
+        hashes.update(name_prefix_hash(p) for p in key_prefixes(key))
+    return hashes
 
 
 class Person(models.Model):
@@ -90,8 +106,7 @@ class Person(models.Model):
         return f"{cyr} ({lat})" if cyr and lat else cyr or lat
 
     def name_token_hashes(self) -> set[str]:
-        names = [getattr(self, f) or "" for f in self.NAME_FIELDS]
-        return {name_token_hash(key) for key in name_keys(*names)}
+        return name_hashes(*(getattr(self, f) or "" for f in self.NAME_FIELDS))
 
     def build_name_tokens(self) -> list["PersonNameToken"]:
         """Return unsaved search tokens for this person (for bulk_create by importers)."""
@@ -275,6 +290,20 @@ class Case(models.Model):
                 fields=["person"],
                 name="cases_person_idx",
                 include=["organisation", "registered_on", *LIST_FILTER_COLUMNS[2:]],
+            ),
+            # A name search finds persons first, then their cases by person: id and
+            # registered_on in the index make each look-up index-only.
+            models.Index(
+                fields=["person", "-registered_on", "-id"],
+                name="cases_person_page_idx",
+                include=["organisation"],
+            ),
+            # Rare combinations of the list's filters start from the country of
+            # exploitation (the most selective filter), then region and sex, newest first.
+            models.Index(
+                fields=["exploitation_country", "region_of_origin", "sex", "-registered_on", "-id"],
+                name="cases_country_region_idx",
+                include=["organisation", "age_group", "case_status", "exploitation_codes"],
             ),
             models.Index(fields=["registered_by", "-registered_on"], name="cases_registrar_idx"),
             models.Index(

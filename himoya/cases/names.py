@@ -74,3 +74,11 @@ def name_words(*names: str) -> list[str]:
 def name_keys(*names: str) -> set[str]:
     """Return the set of phonetic keys of every word in the given names."""
     return {key for key in (name_key(w) for w in name_words(*names)) if len(key) >= 2}
+
+
+PREFIX_MIN = 3  # the shortest beginning of a name key that is searchable on its own
+
+
+def key_prefixes(key: str) -> list[str]:
+    """Return the beginnings of a key that a search by first letters may type ("sai" …)."""
+    return [key[:n] for n in range(PREFIX_MIN, len(key))]

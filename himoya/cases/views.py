@@ -1,10 +1,12 @@
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +25,7 @@ from himoya.cases.forms import (
     StatusForm,
 )
 from himoya.cases.models import Case, CaseCode, Person, StatusDecision
-from himoya.core import sections
+from himoya.core import searches, sections
 from himoya.crypto import keys
 
 STEPS = ("person", "situation", "status")
@@ -71,32 +73,58 @@ def _name_search_scope(request, cases, form):
 
 @login_required
 def case_list(request):
-    """List the cases the user may open, with filters and search by name in any script."""
+    """List the cases the user may open, with filters and search by name or case number.
+
+    The search form is posted and kept server-side under an opaque id (himoya.core.searches)
+    so that names and case numbers never appear in a URL; plain GET filters still work for
+    links that carry no identifying term.
+    """
     _require_any(request, roles.VIEW_CASE, roles.VIEW_OWN_CASE, roles.VIEW_REPRESENTED_CASE)
+    if request.method == "POST":
+        search_id = searches.save(request, "cases", request.POST)
+        return redirect(f"{reverse('case_list')}?{urlencode({'search': search_id})}")
+    search_id = request.GET.get("search", "")
+    if search_id:
+        data = searches.load(request, "cases", search_id)
+        if data is None:
+            messages.info(request, _("That search is no longer kept; please search again."))
+            return redirect("case_list")
+        pager = urlencode({"search": search_id})
+    else:
+        data = request.GET.copy()
+        for name in ("q", "page", "search"):  # a name never comes from a URL
+            data.pop(name, None)
+        pager = data.urlencode()
+        data = data or None
     organisations = access.case_list_organisations(request.user)
-    form = CaseFilterForm(request.GET or None, organisations=organisations)
+    form = CaseFilterForm(data, organisations=organisations)
     cases = access.cases_visible_to(request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    if request.GET and not form.is_valid():
+    if data and not form.is_valid():
         cases = cases.none()
-    if filters.get("q"):
+    if filters.get("q") and not queries.case_reference_in(filters["q"]):
         cases = _name_search_scope(request, cases, form)
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    rows, has_next = queries.case_page(queries.filter_cases(cases, filters), page)
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = min(max(page, 1), queries.MAX_PAGE)
+    found = queries.filter_cases(cases, filters)
+    if filters.get("q") and not queries.case_reference_in(filters["q"]):
+        rows, has_next, total = queries.small_set_page(found, page)
+    else:
+        rows, has_next = queries.case_page(found, page)
+        total = found.count()
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
             "cases": rows,
-            "page": max(page, 1),
+            "total": total,
+            "page": page,
             "has_next": has_next,
-            "query": params.urlencode(),
+            "query": pager,
             "show_organisation": len(organisations) > 1,
             "can_register": policy.has_perm(request.user, roles.CREATE_CASE),
         },

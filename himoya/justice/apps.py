@@ -23,7 +23,7 @@ class JusticeConfig(AppConfig):
         """The proceedings a victim's case takes part in, as far as the user may see them."""
         from himoya.access.justice import proceedings_of_case
 
-        proceedings = list(proceedings_of_case(request.user, case))
+        proceedings = list(proceedings_of_case(request.user, case).prefetch_related("hearings"))
         if not proceedings:
             return None
         return {

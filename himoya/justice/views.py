@@ -1,10 +1,12 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +16,7 @@ from himoya.access import justice as access
 from himoya.access import policy, roles
 from himoya.access.cases import cases_visible_to
 from himoya.audit.actions import Action, record
+from himoya.core import searches
 from himoya.justice import actions, forms, queries
 from himoya.justice.models import Proceeding, case_number_key
 from himoya.organisations.models import Organisation
@@ -45,8 +48,18 @@ def _run(form, action, *args, **kwargs):
 
 @login_required
 def proceeding_list(request):
+    """Proceedings the user may see; the case-number search is posted and kept server-side
+    (himoya.core.searches) so that a criminal case number never appears in a URL."""
+    if request.method == "POST":
+        search_id = searches.save(request, "proceedings", request.POST)
+        return redirect(f"{reverse('proceeding_list')}?{urlencode({'search': search_id})}")
     proceedings = access.proceedings_visible_to(request.user).prefetch_related("articles")
-    number = request.GET.get("number", "").strip()
+    number = ""
+    if request.GET.get("search"):
+        data = searches.load(request, "proceedings", request.GET["search"])
+        if data is None:
+            return redirect("proceeding_list")
+        number = data.get("number", "").strip()[:100]
     if number:
         proceedings = proceedings.filter(case_number_index=case_number_key(number))
     can_open = _organisations_for_opening(request.user).exists()
@@ -96,6 +109,11 @@ def proceeding_detail(request, pk):
         .filter(participations__proceeding=proceeding)
         .values_list("pk", flat=True)
     )
+    referred_cases = set(
+        access.cases_addable_to(request.user, proceeding)
+        .filter(participations__proceeding=proceeding)
+        .values_list("pk", flat=True)
+    )
     participations = list(
         proceeding.participations.select_related("case").prefetch_related("notifications")
     )
@@ -104,6 +122,7 @@ def proceeding_detail(request, pk):
     represented = set(access.represented_case_ids(request.user).values_list("case_id", flat=True))
     for p in participations:
         p.visible = p.case_id in visible_cases
+        p.referred = p.case_id in referred_cases
         p.lawyers = [r for r in representations if r.case_id == p.case_id]
         p.can_notify = can_manage or p.case_id in represented
     return render(
@@ -328,7 +347,9 @@ def perpetrator_cases(request, pk, defendant_id):
 def victim_add(request, pk):
     proceeding = _proceeding(request, pk)
     access.require_manage(request.user, proceeding, request=request)
-    form = forms.VictimForm(request.POST or None, cases=cases_visible_to(request.user))
+    form = forms.VictimForm(
+        request.POST or None, cases=access.cases_addable_to(request.user, proceeding)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(

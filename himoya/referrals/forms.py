@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.organisations.models import Organisation
 from himoya.referrals.models import Consent, ServiceOffer
@@ -108,6 +109,12 @@ class ConsentForm(forms.ModelForm):
         self.fields["recipient_organisation"].queryset = Organisation.objects.filter(
             is_active=True
         ).order_by("slug")
+        self.fields["recipient_organisation"].empty_label = _("— none named —")
+        self.fields["purpose"].choices = [("", _("— choose the purpose —"))] + registry.choices(
+            "consent_purpose"
+        )
+        # A radio list offers no empty choice: the person's answer is chosen, never assumed.
+        self.fields["method"].choices = Consent.Method.choices
         self.fields["recipient_organisation"].help_text = _(
             "For a referral: the organisation the person agrees to be referred to."
         )
@@ -143,11 +150,21 @@ class ConsentForm(forms.ModelForm):
 
 
 class ReferralForm(forms.Form):
-    to_organisation = forms.ModelChoiceField(
+    recipient_kind = forms.ChoiceField(
         label=_("Refer to"),
+        choices=[
+            ("himoya", _("An organisation in Himoya")),
+            ("external", _("An organisation outside Himoya (abroad)")),
+        ],
+        initial="himoya",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    to_organisation = forms.ModelChoiceField(
+        label=_("Organisation in Himoya"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("— an organisation outside Himoya —"),
+        empty_label=_("— choose the organisation —"),
     )
     external_recipient = forms.CharField(
         label=_("Organisation outside Himoya"), max_length=200, required=False
@@ -195,12 +212,20 @@ class ReferralForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("to_organisation"):
+        kind = data.get("recipient_kind") or (
+            "external"
+            if data.get("external_recipient") and not data.get("to_organisation")
+            else "himoya"
+        )
+        data["recipient_kind"] = kind
+        if kind == "himoya":
+            data["external_recipient"], data["external_country"] = "", ""
+            if not data.get("to_organisation"):
+                self.add_error("to_organisation", _("Choose the organisation in Himoya."))
+        else:
+            data["to_organisation"] = None
             if not data.get("external_recipient"):
-                self.add_error(
-                    "to_organisation",
-                    _("Choose the organisation, or name one outside Himoya."),
-                )
+                self.add_error("external_recipient", _("Name the organisation outside Himoya."))
             if len(data.get("passphrase") or "") < MIN_PASSPHRASE:
                 self.add_error(
                     "passphrase",
@@ -213,3 +238,26 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class InboxFilterForm(forms.Form):
+    """Filters of the referral inbox: which answers, and sent between which days."""
+
+    SHOW = [
+        ("open", pgettext_lazy("referrals shown", "Open")),
+        ("waiting", _("Waiting for an answer")),
+        ("overdue", _("Overdue")),
+        ("accepted", _("Accepted")),
+        ("all", pgettext_lazy("referrals shown", "All")),
+    ]
+
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW, required=False)
+    sent_from = forms.DateField(label=_("Sent from"), required=False, widget=DateInput())
+    sent_to = forms.DateField(label=_("Sent to"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("sent_from"), data.get("sent_to")
+        if start and end and start > end:
+            self.add_error("sent_to", _("The end is before the start."))
+        return data

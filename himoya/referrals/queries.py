@@ -39,6 +39,35 @@ def referrals_in(
     return qs
 
 
+def inbox(referrals: QuerySet, *, show="open", start=None, end=None, now=None) -> QuerySet:
+    """Filter an inbox's referrals; those waiting for an answer first, newest first."""
+    from django.conf import settings
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = referrals_in(start, end).filter(pk__in=referrals.values("pk"))
+    if show == "open":
+        qs = qs.filter(status__in=Referral.OPEN)
+    elif show == "waiting":
+        qs = qs.filter(status=Referral.Status.SENT)
+    elif show == "accepted":
+        qs = qs.filter(status=Referral.Status.ACCEPTED)
+    elif show == "overdue":
+        limit = (now or timezone.now()) - datetime.timedelta(
+            hours=settings.HIMOYA_REFERRAL_OVERDUE_HOURS
+        )
+        qs = qs.filter(status=Referral.Status.SENT, sent_at__lt=limit)
+    waiting_first = Case(
+        When(status=Referral.Status.SENT, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        qs.select_related("from_organisation", "to_organisation", "case", "grant")
+        .prefetch_related("services")
+        .order_by(waiting_first, "-sent_at", "-pk")
+    )
+
+
 def _slugs(ids) -> dict:
     from himoya.organisations.models import Organisation
 

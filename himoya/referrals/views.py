@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from himoya.access import policy, roles
 from himoya.access import referrals as access
 from himoya.audit.actions import Action, record
-from himoya.referrals import actions, sharing
+from himoya.referrals import actions, queries, sharing
 from himoya.referrals.forms import (
     ConsentForm,
     DeclineForm,
+    InboxFilterForm,
     ReferralForm,
     ServiceOfferForm,
     ServiceSearchForm,
@@ -165,7 +166,17 @@ def referral_send(request, case_id):
     """Refer the case to another organisation, on the person's consent."""
     case, organisation = access.case_for(request, case_id, roles.REFER)
     parts = _shareable_parts(request.user, case, organisation)
-    form = ReferralForm(request.POST or None, organisation=organisation, parts=parts)
+    consents = access.consents_visible_to(request.user).filter(
+        case=case, status=Consent.Status.GIVEN, purpose__in=["referral", "law_enforcement"]
+    )
+    named = {c.recipient_organisation_id for c in consents if c.recipient_organisation_id}
+    form = ReferralForm(
+        request.POST or None,
+        organisation=organisation,
+        parts=parts,
+        # the organisation the person agreed to, when there is just one
+        initial={"to_organisation": named.pop()} if len(named) == 1 else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -186,9 +197,6 @@ def referral_send(request, case_id):
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referral_detail", referral_id=referral.pk)
-    consents = access.consents_visible_to(request.user).filter(
-        case=case, status=Consent.Status.GIVEN, purpose__in=["referral", "law_enforcement"]
-    )
     return render(
         request,
         "referrals/referral_form.html",
@@ -396,23 +404,32 @@ def referral_package(request, referral_id):
 
 @login_required
 def referral_inbox(request):
-    """Referrals to and from the user's organisations, with how long each has waited."""
+    """Referrals to and from the user's organisations, waiting ones first, with filters."""
     policy.require(request.user, roles.VIEW_CASE, request=request)
     org_ids = policy.org_ids_with(request.user, roles.VIEW_CASE)
-    visible = access.referrals_visible_to(request.user).prefetch_related("services")
-    incoming = visible.filter(to_organisation_id__in=org_ids).order_by("status", "sent_at")
-    outgoing = visible.filter(from_organisation_id__in=org_ids).order_by("-sent_at")
-    show = request.GET.get("show", "open")
-    if show == "open":
-        incoming = incoming.filter(status__in=Referral.OPEN)
-        outgoing = outgoing.filter(status__in=Referral.OPEN)
+    form = InboxFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    show = data.get("show") or "open"
+    visible = access.referrals_visible_to(request.user)
     now = timezone.now()
+
+    def rows(qs):
+        qs = queries.inbox(
+            qs, show=show, start=data.get("sent_from"), end=data.get("sent_to"), now=now
+        )
+        return qs.count(), [(r, r.waiting_hours(now), r.is_overdue(now)) for r in qs[:200]]
+
+    incoming_count, incoming = rows(visible.filter(to_organisation_id__in=org_ids))
+    outgoing_count, outgoing = rows(visible.filter(from_organisation_id__in=org_ids))
     return render(
         request,
         "referrals/referral_inbox.html",
         {
-            "incoming": [(r, r.waiting_hours(now), r.is_overdue(now)) for r in incoming[:200]],
-            "outgoing": [(r, r.waiting_hours(now), r.is_overdue(now)) for r in outgoing[:200]],
+            "form": form,
+            "incoming": incoming,
+            "outgoing": outgoing,
+            "incoming_count": incoming_count,
+            "outgoing_count": outgoing_count,
             "show": show,
             "overdue_hours": settings.HIMOYA_REFERRAL_OVERDUE_HOURS,
         },
@@ -443,10 +460,11 @@ def home_section(request):
         return None
     now = timezone.now()
     receiving = policy.org_ids_with(user, roles.REFER)
+    waiting_all = Referral.objects.filter(
+        to_organisation_id__in=receiving, status=Referral.Status.SENT
+    )
     waiting = list(
-        Referral.objects.filter(to_organisation_id__in=receiving, status=Referral.Status.SENT)
-        .select_related("from_organisation")
-        .order_by("sent_at")[:20]
+        waiting_all.select_related("from_organisation", "case").order_by("-sent_at", "-pk")[:5]
     )
     overdue = list(overdue_referrals_for_supervisor(user)[:20])
     if not (waiting or overdue):
@@ -455,6 +473,7 @@ def home_section(request):
         "title": _("Referrals"),
         "template": "referrals/home_section.html",
         "waiting": [(r, r.waiting_hours(now), r.is_overdue(now)) for r in waiting],
+        "waiting_count": waiting_all.count() if waiting else 0,
         "overdue": [(r, r.waiting_hours(now)) for r in overdue],
         "overdue_hours": settings.HIMOYA_REFERRAL_OVERDUE_HOURS,
     }

@@ -236,6 +236,23 @@ def do_decide(screening: Screening, *, decision: str, reason: str, acting_user, 
     return screening
 
 
+SAFE_PLACE_TONIGHT = "safety_shelter"
+
+
+def safety_needs(screening: Screening) -> list:
+    """Return the safety questions answered "yes" (urgent: danger, medical care, a bed)."""
+    return [
+        a.indicator
+        for a in screening.answers.select_related("indicator").filter(
+            value=rule.YES, indicator__section="safety"
+        )
+    ]
+
+
+def needs_safe_place_tonight(screening: Screening) -> bool:
+    return screening.answers.filter(indicator__code=SAFE_PLACE_TONIGHT, value=rule.YES).exists()
+
+
 def htcds_codes(screening: Screening) -> dict[str, list[str]]:
     """Map "yes" answers to HTCDS methods of control and types of exploitation."""
     yes = set(screening.answers.filter(value=rule.YES).values_list("indicator_id", flat=True))

@@ -12,7 +12,7 @@ import datetime
 
 from django.db.models import QuerySet
 
-from himoya.screening.models import Screening
+from himoya.screening.models import Answer, Screening
 from himoya.stats import figures
 
 
@@ -60,3 +60,35 @@ def cases_opened_from_screenings(start, end, organisations=None) -> int:
 def prevented_cases(start, end, organisations=None) -> int:
     """Prevention contacts counted as prevented cases."""
     return figures.total("prevented", start, end, organisations)
+
+
+NEW_CASE_DAYS = 14
+
+
+def new_cases_from_screenings(user, days: int = NEW_CASE_DAYS) -> list:
+    """Screenings of the user's organisations that opened a case in the last `days` days,
+    newest first, each with whether the person needed a safe place to stay that night."""
+    from django.utils import timezone
+
+    from himoya.access import policy, roles
+    from himoya.screening import rule
+
+    org_ids = policy.org_ids_with(user, roles.VIEW_CASE)
+    if not org_ids:
+        return []
+    since = timezone.now() - datetime.timedelta(days=days)
+    screenings = list(
+        Screening.objects.filter(
+            organisation_id__in=org_ids, case__isnull=False, case__created_at__gte=since
+        )
+        .select_related("case")
+        .order_by("-case__created_at")[:10]
+    )
+    urgent = set(
+        Answer.objects.filter(
+            screening__in=screenings, indicator__code="safety_shelter", value=rule.YES
+        ).values_list("screening_id", flat=True)
+    )
+    for s in screenings:
+        s.needs_safe_place = s.pk in urgent  # type: ignore[attr-defined]
+    return screenings
