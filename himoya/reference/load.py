@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from himoya.audit.actions import Action, record
@@ -77,12 +78,14 @@ def load_ctdc(
     digest = sha256(path)
     if Dataset.objects.filter(file_sha256=digest).exists():
         raise ValidationError(_("This file is already loaded as reference data."))
+    with translation.override("en"):  # stored in the source language, shown translated
+        default_source, unit = str(CTDC_SOURCE), str(CTDC_UNIT)
     dataset = Dataset.objects.create(
         kind=Dataset.Kind.CTDC,
         name=name,
-        source=source or str(CTDC_SOURCE),
+        source=source or default_source,
         source_date=source_date,
-        counting_unit=str(CTDC_UNIT),
+        counting_unit=unit,
         file_sha256=digest,
         loaded_by=acting_user,
     )
