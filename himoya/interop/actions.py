@@ -78,6 +78,21 @@ def _registration_date(raw) -> datetime.date | None:
         return None
 
 
+# Fields that say nothing of a case on their own: names, contacts, who typed it.
+_NOT_CONTENT = F.IDENTITY_FIELDS | {"prs_Salutation", "cas_CaseOwner"}
+
+
+def _has_case_content(record: dict) -> bool:
+    return any(
+        record.get(f.name) not in ("", None, []) for f in F.FIELDS if f.name not in _NOT_CONTENT
+    )
+
+
+def _dated(record: dict) -> datetime.date | None:
+    """The registration date a record carries: Himoya's own column, else the referral date."""
+    return record.get("himoya_RegisteredOn") or record.get("cas_IncomingReferralDate") or None
+
+
 def _records(path: Path, fmt: str, digest: str):
     """Yield (row, source key, raw HTCDS values, registration date or None)."""
     try:
@@ -118,6 +133,8 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
         result["rows"] += 1
         errors: list[RowError] = []
         clean = clean_record(raw, row, errors)
+        if not errors and not _has_case_content(clean):
+            errors.append(RowError(row, "", "no_case"))
         if errors:
             result["invalid_rows"] += 1
             _note(result, errors)
@@ -128,7 +145,7 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
             result["already_imported"] += 1
             continue
         seen.add(key)
-        pending.append((key, clean, day or today))
+        pending.append((key, clean, day or _dated(clean) or today))
         if len(pending) >= CHUNK:
             flush()
             if progress:

@@ -82,6 +82,10 @@ FIELDS: list[Field] = [
     F("cas_ReasonForOutgoingReferral", TEXT, _("Reason for outgoing referral")),
     F("cas_OutgoingReferralDate", DATE, _("Outgoing referral date")),
     F("cas_OutgoingReferralDetails", TEXT, _("Outgoing referral details"), max_length=2000),
+    # Himoya's own columns beside the standard's: the dates a count depends on, so that a
+    # file exported from Himoya imports into the same periods.
+    F("himoya_RegisteredOn", DATE, _("Registered on")),
+    F("himoya_StatusDecidedOn", DATE, _("Status decided on")),
 ]
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 IDENTITY_FIELDS = frozenset(f.name for f in FIELDS if f.identity)

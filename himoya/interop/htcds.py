@@ -69,6 +69,8 @@ LAYOUT: list[tuple[str | None, str, str]] = [
     ("cas_OutgoingReferralDate", "Outgoing Referral Date", "cas_OutgoingReferralDate"),
     ("cas_OutgoingReferralDetails", "Outgoing Referral Details", "cas_OutgoingReferralDetails"),
     ("cas_ReasonForCaseClosure", "Reason for Case Closure", "cas_ReasonForCaseClosure"),
+    ("himoya_RegisteredOn", "Registered on (Himoya)", "himoya_RegisteredOn"),
+    ("himoya_StatusDecidedOn", "Status decided on (Himoya)", "himoya_StatusDecidedOn"),
 ]
 FIELD_NAMES = [canonical for _name, _label, canonical in LAYOUT]
 _BY_HEADER = {name: canonical for name, _label, canonical in LAYOUT if name}

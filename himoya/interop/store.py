@@ -96,13 +96,20 @@ def build(record: dict, organisation, *, acting_user, registered_on, owners: dic
     person.citizenship = record.get("prs_Citizenship") or ""
     person.age_at_identification = _age(person.date_of_birth, registered_on)
     person.age_group = codes.age_group_for(person.age_at_identification)
+    status = record.get("vic_TraffickingStatus") or codes.PRESUMED
+    decided = record.get("himoya_StatusDecidedOn")
+    if decided is None and status != codes.PRESUMED:
+        # A decided status counts in the period of its decision; the file's best evidence
+        # of that date is when the case was registered (the form filled in).
+        decided = registered_on
     case = Case(
         person=person,
         organisation=organisation,
         registered_by=acting_user,
         caseworker=owners.get(record.get("cas_CaseOwner") or ""),
         registered_on=registered_on,
-        trafficking_status=record.get("vic_TraffickingStatus") or codes.PRESUMED,
+        trafficking_status=status,
+        status_decided_on=decided,
         status_decided_by=record.get("vic_TraffickingStatusDecisionMakingOrg") or "",
         case_status=record.get("cas_Status") or "Active",
         closure_reason=record.get("cas_ReasonForCaseClosure") or "",
@@ -209,6 +216,8 @@ def record_of(case, *, with_identity: bool) -> dict:
         "cas_Status": case.case_status,
         "cas_ReasonForCaseClosure": case.closure_reason,
         "cas_CaseOwner": case.caseworker.username if case.caseworker_id else "",
+        "himoya_RegisteredOn": case.registered_on,
+        "himoya_StatusDecidedOn": case.status_decided_on,
     }
     for name, field in MULTI.items():
         order = registry.codes(CaseCode.LISTS[field])

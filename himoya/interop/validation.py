@@ -22,6 +22,7 @@ MESSAGES = {
     "bad_year": _("“%(value)s” is not a year between 1900 and 2100."),
     "bad_flag": _("“%(value)s” is not 0 or 1."),
     "too_long": _("The text is longer than %(max)s characters."),
+    "no_case": _("The row holds no case: only a name or other identity fields are filled in."),
 }
 # Values of identity fields never go into a report: it is stored with the job.
 HIDDEN = "…"

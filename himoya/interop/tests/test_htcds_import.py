@@ -83,3 +83,37 @@ def test_skip_invalid_imports_exactly_the_good_htcds_rows(tmp_path, org, importe
     assert [(e["row"], e["field"]) for e in result["errors"]] == [(2, "prs_Citizenship")]
     keys = set(Case.objects.values_list("source_key", flat=True))
     assert {k.rsplit(":", 1)[1] for k in keys} == {"1", "3"}
+
+
+@pytest.mark.django_db
+def test_a_row_with_only_a_name_is_refused_with_its_row_number(tmp_path, org, importer):
+    only_name = {"prs_FirstName": "Нилуфар", "prs_SecondName": "Каримова"}
+    path = write(tmp_path, [GOOD, only_name])
+    result = do_import(org, path, "htcds", acting_user=importer)
+    assert not result["imported"] and Case.objects.count() == 0
+    assert [(e["row"], e["problem"]) for e in result["errors"]] == [(2, "no_case")]
+
+
+@pytest.mark.django_db
+def test_dates_come_from_the_file_and_survive_export(tmp_path, org, other_org, importer, make_user):
+    from himoya.interop.actions import do_export
+
+    identified = {
+        **GOOD,
+        "vic_TraffickingStatus": "ActualVictimOfTrafficking",
+        "vic_TraffickingStatusDecisionMakingOrg": "Police",
+        "cas_IncomingReferralDate": datetime.date(2023, 3, 9),
+    }
+    result = do_import(org, write(tmp_path, [identified]), "htcds", acting_user=importer)
+    assert result["imported"], result["errors"]
+    case = Case.objects.get(organisation=org)
+    assert case.registered_on == datetime.date(2023, 3, 9)
+    assert case.status_decided_on == datetime.date(2023, 3, 9)
+    out = tmp_path / "export.xlsx"
+    do_export(org, "htcds", out, acting_user=importer)
+    do_import(other_org, out, "htcds", acting_user=make_user(other_org))
+    again = Case.objects.get(organisation=other_org)
+    assert (again.registered_on, again.status_decided_on) == (
+        case.registered_on,
+        case.status_decided_on,
+    )
