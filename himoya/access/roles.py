@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
     ANALYST = "analyst", _("Analyst")
     AUDITOR = "auditor", _("Auditor")
+    LINKAGE_OFFICER = "linkage_officer", _("National linkage officer")
     SYSTEM_ADMIN = "system_admin", _("System admin")
 
 
@@ -45,6 +46,7 @@ VIEW_AUDIT = "view_audit"
 MANAGE_CHECKLISTS = "manage_checklists"
 MANAGE_ORGANISATIONS = "manage_organisations"  # create organisations (system-wide)
 MANAGE_SERVICES = "manage_services"  # keep the organisation's service-directory entries
+LINK_PERSONS = "link_persons"  # decide that records of several bodies are one person
 PREPARE_RELEASE = "prepare_release"  # prepare and approve micro-data releases (two people)
 MANAGE_PLANS = "manage_plans"  # draft, adopt and close action plans; follow up the reports
 REPORT_PROGRESS = "report_progress"  # report on the organisation's own plan activities
@@ -120,10 +122,11 @@ MATRIX: dict[str, frozenset[str]] = {
     ),
     R.ANALYST: frozenset({VIEW_ORGANISATION, VIEW_STATS_NATIONAL}),
     R.AUDITOR: frozenset({VIEW_ORGANISATION, VIEW_AUDIT}),
+    R.LINKAGE_OFFICER: frozenset({VIEW_ORGANISATION, LINK_PERSONS}),
     R.SYSTEM_ADMIN: frozenset({VIEW_ORGANISATION, MANAGE_USERS, MANAGE_ORGANISATIONS, VIEW_AUDIT}),
 }
 
 # Roles whose permissions reach beyond their own organisation.
-NATIONAL_ROLES = frozenset({R.NATIONAL_COORDINATOR, R.ANALYST, R.SYSTEM_ADMIN})
+NATIONAL_ROLES = frozenset({R.NATIONAL_COORDINATOR, R.ANALYST, R.SYSTEM_ADMIN, R.LINKAGE_OFFICER})
 # Auditors of the national commission (an organisation of kind "ministry" flagged as
 # national) see every organisation's audit events; others see their own.

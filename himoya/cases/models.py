@@ -258,6 +258,9 @@ class Case(models.Model):
     # case by person (himoya.stats). Set by save(); the bulk writers create a new person
     # for every case, so theirs stay False.
     shares_person = models.BooleanField(default=False, editable=False)
+    # The national identity of the person when linkage found them registered elsewhere
+    # too (himoya/linkage): statistics count persons by it. Never shown on a page.
+    national_person_id = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

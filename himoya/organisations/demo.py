@@ -79,6 +79,7 @@ USERS = [
     ("coordinator", "commission", Role.NATIONAL_COORDINATOR, "Сино", "Давлатов"),
     ("analyst", "commission", Role.ANALYST, "Парвина", "Исмоилова"),
     ("auditor", "commission", Role.AUDITOR, "Рустам", "Мирзоев"),
+    ("linker", "commission", Role.LINKAGE_OFFICER, "Фирӯза", "Назарова"),
     ("sysadmin", "commission", Role.SYSTEM_ADMIN, "Алишер", "Ашуров"),
 ]
 

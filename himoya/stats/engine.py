@@ -64,6 +64,10 @@ class Source:
     # is exact), when the model marks them; otherwise they are found by grouping
     # `everything`.
     repeated_persons: Q | None = None
+    # SQL over the facts `f` for whom a row concerns, when it is not simply `f.person_id`:
+    # cases count a person linked across organisations by the national identity.
+    person_sql: str = ""
+    person_sql_columns: tuple[str, ...] = ()
 
     def dimension(self, key: str) -> Dimension:
         for d in self.dimensions:
@@ -253,7 +257,7 @@ DERIVED = {
 
 
 def _needed_columns(source: Source, dims) -> list[str]:
-    cols = ["d", "unit_id", "person_id"]
+    cols = ["d", "unit_id", "person_id", *source.person_sql_columns]
     for k in dims:
         if k in DERIVED:
             cols += DERIVED[k]
@@ -401,6 +405,12 @@ def _run_grouped(sql_body, params, bys, all_dims, exprs, measures, measure_param
                     yield by, tuple(row[: len(by)]), row[len(by) :]
 
 
+def _column_sql(source: Source, column: str) -> str:
+    if column == "person_id" and source.person_sql:
+        return source.person_sql
+    return f"f.{column}"
+
+
 def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated) -> dict:
     source = indicator.source
     all_dims: list[str] = list(dict.fromkeys(k for by in bys for k in by))
@@ -429,7 +439,7 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     protect = scope.protected
     if protect:
         # The cell key: the sum of the keys of the records counted in the cell.
-        rk = protection.record_key_sql(f"f.{indicator.count}")
+        rk = protection.record_key_sql(_column_sql(source, indicator.count))
         rows_measures += [
             f"COALESCE(SUM(CASE WHEN {cur_cond} THEN {rk} END), 0)",
             f"COALESCE(SUM(CASE WHEN {prev_cond} THEN {rk} END), 0)",
@@ -463,9 +473,9 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             continue
         measures = [
             f"COUNT(CASE WHEN {cur_cond} THEN 1 END) - "
-            f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN f.{column} END)",
+            f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN {_column_sql(source, column)} END)",
             f"COUNT(CASE WHEN {prev_cond} THEN 1 END) - "
-            f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN f.{column} END)",
+            f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN {_column_sql(source, column)} END)",
         ]
         if isinstance(ids, Q):  # the rows are marked: filter the facts on the mark
             marked_sql, marked_params = qs.filter(ids).query.sql_with_params()

@@ -108,6 +108,7 @@ def case_columns(date_field: str) -> dict:
         "d": date_field,
         "unit_id": "pk",
         "person_id": "person_id",
+        "national_person_id": "national_person_id",
         "org_id": "organisation_id",
         "sex": "sex",
         "age_group": "age_group",
@@ -135,6 +136,9 @@ CASES_REGISTERED = Source(
     CASE_DIMENSIONS,
     everything=all_cases,
     repeated_persons=Q(shares_person=True),
+    # A person linked across organisations (himoya.linkage) is one person nationally.
+    person_sql="COALESCE(f.national_person_id, f.person_id)",
+    person_sql_columns=("national_person_id",),
 )
 STATUS_DECIDED = Source(
     "status_decided",
@@ -143,6 +147,9 @@ STATUS_DECIDED = Source(
     CASE_DIMENSIONS,
     everything=all_cases,
     repeated_persons=Q(shares_person=True),
+    # A person linked across organisations (himoya.linkage) is one person nationally.
+    person_sql="COALESCE(f.national_person_id, f.person_id)",
+    person_sql_columns=("national_person_id",),
 )
 
 IDENTIFIED = "ActualVictimOfTrafficking"

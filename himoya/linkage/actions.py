@@ -1,0 +1,86 @@
+"""Link and unlink person records into national identities; every decision audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from himoya.audit.actions import Action, record
+from himoya.cases.models import Case, Person
+from himoya.linkage.models import PersonLink
+
+
+def _sync_cases(person_ids: set[int]) -> None:
+    """Copy each person's national identity onto their cases, and mark shared persons."""
+    links = dict(
+        PersonLink.objects.filter(person_id__in=person_ids).values_list("person_id", "national_id")
+    )
+    several = set(
+        Case.objects.filter(person_id__in=person_ids)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("person_id", flat=True)
+    )
+    for person_id in person_ids:
+        national = links.get(person_id)
+        Case.objects.filter(person_id=person_id).update(
+            national_person_id=national,
+            # Statistics correct for repeated persons only on marked rows.
+            shares_person=national is not None or person_id in several,
+        )
+
+
+@transaction.atomic
+def do_link_persons(persons: list[Person], *, acting_user, request=None) -> int:
+    """Make these person records one national person; return the national identity."""
+    ids = {p.pk for p in persons}
+    if len(ids) < 2:
+        raise ValidationError(_("Choose at least two person records to link."))
+    existing = set(
+        PersonLink.objects.filter(person_id__in=ids).values_list("national_id", flat=True)
+    )
+    members = ids | set(
+        PersonLink.objects.filter(national_id__in=existing).values_list("person_id", flat=True)
+    )
+    national = min(members)
+    for person_id in members:
+        PersonLink.objects.update_or_create(
+            person_id=person_id, defaults={"national_id": national, "linked_by": acting_user}
+        )
+    _sync_cases(members)
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        object_type="linkage.nationalperson",
+        object_id=national,
+        detail=f"linked {len(members)} person records",
+        request=request,
+    )
+    return national
+
+
+@transaction.atomic
+def do_unlink_person(person: Person, *, acting_user, request=None) -> None:
+    """Take one person record out of its national identity (reversing a link)."""
+    link = PersonLink.objects.filter(person=person).first()
+    if link is None:
+        raise ValidationError(_("This person record is not linked."))
+    national = link.national_id
+    link.delete()
+    rest = list(PersonLink.objects.filter(national_id=national))
+    touched = {person.pk, *(r.person_id for r in rest)}
+    if len(rest) == 1:
+        rest[0].delete()  # one record alone is no link
+    elif rest and national == person.pk:
+        new = min(r.person_id for r in rest)
+        PersonLink.objects.filter(national_id=national).update(national_id=new)
+    _sync_cases(touched)
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        object_type="linkage.nationalperson",
+        object_id=national,
+        detail="unlinked 1 person record",
+        request=request,
+    )

@@ -1,0 +1,29 @@
+"""Links, not merges: one national identity for persons registered by several bodies.
+
+Each organisation keeps its own person and case and sees nothing new; the link only tells
+the statistics that these records are one person.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonLink(models.Model):
+    """A person record's membership of a national identity (the group's smallest id)."""
+
+    national_id = models.BigIntegerField(_("national identity"), db_index=True)
+    person = models.OneToOneField(
+        "cases.Person", on_delete=models.CASCADE, related_name="national_link"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person link")
+        verbose_name_plural = _("person links")
+
+    def __str__(self) -> str:
+        return f"national person {self.national_id}"
