@@ -626,3 +626,26 @@ class AwarenessEvent(models.Model):
     @property
     def reached(self) -> int:
         return self.reached_women + self.reached_men + self.reached_girls + self.reached_boys
+
+
+class AwarenessReach(models.Model):
+    """People an event reached in one group (women, men, girls, boys): what the statistics
+    engine adds up (kept in step with the event's own four figures)."""
+
+    class Group(models.TextChoices):
+        WOMEN = "woman", _("Women")
+        MEN = "man", _("Men")
+        GIRLS = "girl", _("Girls")
+        BOYS = "boy", _("Boys")
+
+    event = models.ForeignKey(AwarenessEvent, on_delete=models.CASCADE, related_name="reach")
+    group = models.CharField(max_length=8, choices=Group.choices)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "group"], name="awareness_reach_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.people}"

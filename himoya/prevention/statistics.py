@@ -37,6 +37,13 @@ KIND = Dimension(
 )
 
 
+GROUP = Dimension("reach_group", _("Women, men, girls, boys"), "reach_group", "sex_age")
+
+
+def _reach(multi):
+    return apps.get_model("prevention", "AwarenessReach").objects.filter(people__gt=0)
+
+
 def _trained(multi):
     return apps.get_model("prevention", "Participant").objects.filter(completed=True)
 
@@ -79,11 +86,40 @@ AWARENESS = Source(
 )
 
 
+REACH = Source(
+    "awareness_reach",
+    _reach,
+    {
+        "d": "event__held_on",
+        "unit_id": "pk",
+        "person_id": "pk",
+        "org_id": "event__organisation_id",
+        "region": "event__region",
+        "event_kind": "event__kind",
+        "reach_group": "group",
+        "people": "people",
+    },
+    (ORG, MONTH, YEAR, REGION, KIND, GROUP),
+    person_is_unit=True,
+)
+
+
 def register() -> None:
     indicators.UNITS.setdefault("trained", _("persons trained (completed the course)"))
     indicators.UNITS.setdefault("awareness_events", _("awareness events"))
     indicators.register(
         Indicator("trained", _("People trained"), "trained", TRAINED, data_source=TRAINING_SOURCE)
+    )
+    indicators.UNITS.setdefault("people_reached", _("people reached (counted or estimated)"))
+    indicators.register(
+        Indicator(
+            "people_reached",
+            _("People reached by awareness work"),
+            "people_reached",
+            REACH,
+            measure="people",
+            data_source=AWARENESS_SOURCE,
+        )
     )
     indicators.register(
         Indicator(

@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himoya.audit.actions import Action, record
-from himoya.prevention.models import AwarenessEvent, Course, Participant, TrainingSession
+from himoya.prevention.models import (
+    AwarenessEvent,
+    AwarenessReach,
+    Course,
+    Participant,
+    TrainingSession,
+)
 
 SEXES = ("female", "male")
 
@@ -144,11 +150,16 @@ def do_record_awareness_event(
     event = AwarenessEvent.objects.create(
         organisation=organisation, recorded_by=acting_user, **values
     )
+    AwarenessReach.objects.bulk_create(
+        AwarenessReach(event=event, group=group, people=values.get(f"reached_{field}", 0))
+        for group, field in REACH_GROUPS
+    )
     record(Action.CREATE, actor=acting_user, obj=event, request=request)
     return event
 
 
 REACHED = ("reached_women", "reached_men", "reached_girls", "reached_boys")
+REACH_GROUPS = (("woman", "women"), ("man", "men"), ("girl", "girls"), ("boy", "boys"))
 
 
 def people_reached(events) -> dict:

@@ -36,7 +36,6 @@ from himoya.prevention.forms import (
 from himoya.prevention.models import (
     ActionPlan,
     Activity,
-    AwarenessEvent,
     Participant,
     ProgressReport,
 )
@@ -674,9 +673,16 @@ def awareness_list(request):
     year = _year(request)
     orgs = plans_access.figure_org_ids(request.user)
     visible = plans_access.awareness_events_visible_to(request.user).select_related("organisation")
-    in_year = AwarenessEvent.objects.filter(held_on__year=year)
-    if orgs is not None:
-        in_year = in_year.filter(organisation_id__in=orgs)
+    from himoya.stats import figures, periods
+
+    period = periods.year(year)
+    groups = figures.counts("people_reached", ("reach_group",), period.start, period.end, orgs)
+    reached = {f"reached_{g}": groups.get((k,), 0) for k, g in training.REACH_GROUPS}
+    reached["total"] = sum(groups.values())
+    reached["estimated"] = figures.total(
+        "people_reached", period.start, period.end, orgs, filters={"event__basis": "estimated"}
+    )
+    prevented = figures.total("prevented", period.start, period.end, orgs)
     return render(
         request,
         "prevention/awareness_list.html",
@@ -684,7 +690,8 @@ def awareness_list(request):
             "events": visible[:100],
             "year": year,
             "by_kind": _figure_rows("awareness_events", "event_kind", year, orgs),
-            "reached": training.people_reached(in_year),
+            "reached": reached,
+            "prevented": prevented,
             "can_add": bool(plans_access.reporting_org_ids(request.user)),
         },
     )

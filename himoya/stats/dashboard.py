@@ -31,6 +31,8 @@ OPTIONAL_PANELS = [
     ("screenings", _("Screenings by outcome"), "screenings", ("outcome",), "bar"),
     ("hotline", _("Hotline contacts by topic"), "contacts", ("topic",), "bar"),
     ("proceedings", _("Proceedings by stage"), "proceedings", ("stage",), "bar"),
+    ("trained", _("People trained, by sex"), "trained", ("sex",), "bar"),
+    ("reached", _("People reached by awareness work"), "people_reached", ("reach_group",), "bar"),
 ]
 HEADLINES = [
     "cases",

@@ -85,6 +85,9 @@ class Indicator:
     count: str = "unit_id"  # or "person_id": a person with two cases counts once
     where: dict = field(default_factory=dict)  # extra filters on the fact queryset
     data_source: object = ""  # where the figures come from, for report footers
+    # A fact column to add up instead of counting rows (people reached by an event):
+    # each row is its own unit, so no person correction applies.
+    measure: str = ""
 
 
 @dataclass(frozen=True)
@@ -415,6 +418,8 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     source = indicator.source
     all_dims: list[str] = list(dict.fromkeys(k for by in bys for k in by))
     columns = _needed_columns(source, all_dims)
+    if indicator.measure:
+        columns.append(indicator.measure)
     qs = fact_queryset(indicator, scope, multi, filters, period, prev, columns)
     fact_sql, fact_params = qs.query.sql_with_params()
     exprs = {k: _dim_expr(source, k) for k in all_dims}
@@ -435,6 +440,11 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
         f"COUNT(CASE WHEN {cur_cond} THEN 1 END)",
         f"COUNT(CASE WHEN {prev_cond} THEN 1 END)",
     ]
+    if indicator.measure:
+        rows_measures = [
+            f"COALESCE(SUM(CASE WHEN {cur_cond} THEN f.{indicator.measure} END), 0)",
+            f"COALESCE(SUM(CASE WHEN {prev_cond} THEN f.{indicator.measure} END), 0)",
+        ]
     measure_params = list(windows)
     protect = scope.protected
     if protect:
@@ -457,7 +467,7 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     ):
         key = _calendar_key(by, key)
         found = counts[by].setdefault(key, {"rows": (0, 0), "ck": (0, 0)})
-        found["rows"] = (found["rows"][0] + values[0], found["rows"][1] + values[1])
+        found["rows"] = (found["rows"][0] + int(values[0]), found["rows"][1] + int(values[1]))
         if protect:
             found["ck"] = (found["ck"][0] + int(values[2]), found["ck"][1] + int(values[3]))
     if row_bys is not bys:

@@ -106,6 +106,7 @@ def reports() -> dict[str, Report]:
                 TableSpec(_("Victims referred to assistance"), "persons_referred"),
                 TableSpec(_("Victims referred by service"), "referrals", ("service",)),
                 TableSpec(_("Criminal proceedings by article"), "proceedings", ("article",)),
+                *PREVENTION_TABLES,
             )
         ),
         default_period="reporting",
@@ -130,10 +131,23 @@ def reports() -> dict[str, Report]:
                 TableSpec(_("Services delivered by type"), "services", ("service",)),
                 TableSpec(_("Proceedings by stage"), "proceedings", ("stage",)),
                 TableSpec(_("Hotline contacts by topic"), "contacts", ("topic",)),
+                *PREVENTION_TABLES,
             )
         ),
     )
     return {r.key: r for r in (unodc, tip, osce)}
+
+
+# Training and awareness (the prevention app's indicators), in the OSCE and TIP reports.
+PREVENTION_TABLES = (
+    TableSpec(_("Prevention: people trained by sex"), "trained", ("sex",)),
+    TableSpec(_("Prevention: people trained by agency"), "trained", ("agency",)),
+    TableSpec(_("Prevention: people trained by topic"), "trained", ("topic",)),
+    TableSpec(_("Prevention: awareness events by kind"), "awareness_events", ("event_kind",)),
+    TableSpec(
+        _("Prevention: people reached by awareness work"), "people_reached", ("reach_group",)
+    ),
+)
 
 
 @dataclass

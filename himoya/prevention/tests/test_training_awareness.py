@@ -199,3 +199,41 @@ def test_awareness_event_without_target_group_or_in_the_future_keeps_the_form(
     assert response.status_code == 200
     assert "Posters by art students" in response.content.decode()
     assert not AwarenessEvent.objects.exists()
+
+
+def test_osce_summary_and_dashboard_show_training_and_awareness_by_sex_and_year(
+    cadets, academy, trainer, client, login, make_org, make_user
+):
+    from himoya.stats import engine, periods, reports
+
+    training.do_record_awareness_event(
+        academy,
+        campaign="Safe migration",
+        kind="forum",
+        held_on=START,
+        region="",
+        target_groups=["labour_migrants"],
+        materials_produced=0,
+        materials_distributed=0,
+        reached_women=40,
+        reached_men=60,
+        reached_girls=5,
+        reached_boys=0,
+        basis="counted",
+        note="",
+        acting_user=trainer,
+    )
+    year = periods.year(START.year)
+    osce = reports.build(reports.reports()["osce"], year, engine.Scope(None, False))
+    tables = {spec.by + (spec.indicator,): t for spec, t in osce.tables}
+    trained = tables[("sex", "trained")]
+    assert {c.key[0]: c.current for c in trained.cells} == {"male": 50, "female": 30}
+    reached = tables[("reach_group", "people_reached")]
+    assert {c.key[0]: c.current for c in reached.cells} == {"man": 60, "woman": 40, "girl": 5}
+    assert reached.total.current == 105
+    coordinator = make_user(make_org("commission", is_national=True), Role.NATIONAL_COORDINATOR)
+    coordinator.language = "en"
+    coordinator.save(update_fields=["language"])
+    login(coordinator)
+    page = client.get(f"/stats/?period=year&year={START.year}").content.decode()
+    assert "People trained, by sex" in page and "People reached by awareness work" in page
