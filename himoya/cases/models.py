@@ -180,6 +180,7 @@ STATISTICS_COLUMNS = [
     "is_cross_border",
     "exploitation_codes",
     "labour_sector_codes",
+    "national_person_id",  # whom a row counts as, once linkage joined persons
 ]
 
 
@@ -329,7 +330,13 @@ class Case(models.Model):
             models.Index(
                 fields=["status_decided_on"],
                 name="cases_status_decided_idx",
-                include=["id", "person", "organisation", "trafficking_status"],
+                include=[
+                    "id",
+                    "person",
+                    "national_person_id",
+                    "organisation",
+                    "trafficking_status",
+                ],
                 condition=models.Q(status_decided_on__isnull=False),
             ),
         ]
