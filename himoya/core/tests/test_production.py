@@ -206,3 +206,40 @@ def test_healthz_reports_database_and_disk_without_personal_data(client):
         "last_job_finished_at",
         "status",
     }
+
+
+def test_every_vendored_source_map_reference_points_to_a_vendored_file():
+    """collectstatic's manifest storage fails on a missing map, and then every page is 500."""
+    static = PROJECT / "himoya" / "static"
+    missing = []
+    for path in static.rglob("*"):
+        if path.suffix not in {".js", ".css"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for target in re.findall(r"sourceMappingURL=([^\s*'\"]+)", text):
+            if not target.startswith("data:") and not (path.parent / target).is_file():
+                missing.append(f"{path.relative_to(static)} -> {target}")
+    assert not missing, missing
+
+
+def test_check_deploy_flags_debug_and_the_development_secret_key(settings):
+    from himoya.core.checks import check_not_in_development_mode
+
+    settings.DEBUG, settings.SECRET_KEY = True, settings.DEV_SECRET_KEY
+    ids = {error.id for error in check_not_in_development_mode()}
+    assert {"himoya.E011", "himoya.E012"} <= ids
+    settings.DEBUG, settings.SECRET_KEY = False, "x" * 60
+    settings.FIELD_KEY = settings.INDEX_KEY = keys.new_key_spec("k1")
+    assert check_not_in_development_mode() == []
+
+
+@pytest.mark.django_db
+def test_healthz_fails_with_503_when_the_disk_is_nearly_full(client, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10 * 2**30, 10 * 2**30, 2**20))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["disk"] == "low" and response.json()["status"] == "failing"
