@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import BigIntegerField, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,14 @@ def _check(*, method, fields, quasi_identifiers, k, epsilon, start, end, statuse
     if errors:
         raise ValidationError(errors)
     cases = population.cases_of(start, end, statuses, border)
-    persons = cases.values("person_id").distinct().count()
+    persons = (
+        cases.annotate(
+            who=Coalesce("national_person_id", "person_id", output_field=BigIntegerField())
+        )
+        .values("who")
+        .distinct()
+        .count()
+    )
     if persons < MIN_PERSONS:
         raise ValidationError(
             _(

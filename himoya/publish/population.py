@@ -6,7 +6,8 @@ row: the latest case in the period describes them.
 
 import datetime
 
-from django.db.models import Max
+from django.db.models import BigIntegerField, Max
+from django.db.models.functions import Coalesce
 
 from himoya.cases.models import Case
 from himoya.vocab import ctdc as mapping
@@ -42,7 +43,15 @@ def _majority(age: str) -> tuple[str | None, str | None]:
 def rows(start, end, statuses, border, fields: list[str]) -> list[dict]:
     """One dict of `fields` per person (their latest case in the population)."""
     cases = cases_of(start, end, statuses, border)
-    latest = cases.values("person_id").annotate(last=Max("id")).values("last")
+    # One record per person: a person linked across organisations (national identity) too.
+    latest = (
+        cases.annotate(
+            who=Coalesce("national_person_id", "person_id", output_field=BigIntegerField())
+        )
+        .values("who")
+        .annotate(last=Max("id"))
+        .values("last")
+    )
     columns = (
         "registered_on",
         "sex",

@@ -5,7 +5,6 @@ import hashlib
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import translation
@@ -37,25 +36,38 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _text(column: pa.ChunkedArray, width: int) -> list[str]:
-    return [(v or "")[:width] for v in column.to_pylist()]
+def _column(table: pa.Table, name: str) -> list:
+    """A column's values; a file without the column (a release of a few fields) gives None."""
+    if name not in table.column_names:
+        return [None] * table.num_rows
+    return table[name].to_pylist()
 
 
-def _flag(column: pa.ChunkedArray) -> list[bool | None]:
-    return [None if v is None else v >= 0.5 for v in column.to_pylist()]
+def _text(table: pa.Table, name: str, width: int) -> list[str]:
+    return [(str(v) if v is not None else "")[:width] for v in _column(table, name)]
+
+
+def _flag(table: pa.Table, name: str) -> list[bool | None]:
+    return [None if v is None else float(v) >= 0.5 for v in _column(table, name)]
+
+
+def _year(value) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None  # a generalised year ("2016–2017") or none
 
 
 def _rows(table: pa.Table, dataset_id: int):
-    years = pc.cast(table["yearOfRegistration"], pa.float64()).to_pylist()
     columns = [
-        [None if y is None else int(y) for y in years],
-        _text(table["gender"], 20),
-        _text(table["ageBroad"], 10),
-        _text(table["citizenship"], 2),
-        _text(table["CountryOfExploitation"], 2),
-        _flag(table["isForcedLabour"]),
-        _flag(table["isSexualExploit"]),
-        _flag(table["isOtherExploit"]),
+        [_year(y) for y in _column(table, "yearOfRegistration")],
+        _text(table, "gender", 20),
+        _text(table, "ageBroad", 10),
+        _text(table, "citizenship", 2),
+        _text(table, "CountryOfExploitation", 2),
+        _flag(table, "isForcedLabour"),
+        _flag(table, "isSexualExploit"),
+        _flag(table, "isOtherExploit"),
     ]
     for values in zip(*columns, strict=True):
         yield (dataset_id, *values)

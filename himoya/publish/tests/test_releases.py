@@ -165,3 +165,38 @@ def test_data_dictionary_in_three_languages(register_3000, coordinators):
     assert list(dictionary.columns) == ["field", "tg", "ru", "en", "quasi_identifier"]
     row = dictionary.set_index("field").loc["gender"]
     assert row["en"] == "Sex of the person" and row["ru"] and row["tg"] and row["ru"] != row["en"]
+
+
+@pytest.mark.django_db
+def test_a_release_file_loads_back_as_reference_data(register_3000, coordinators, tmp_path):
+    from himoya.reference.load import load_ctdc
+    from himoya.reference.models import Record
+
+    release = _prepare(coordinators[0], method=Release.Method.SYNTHETIC, epsilon=4.0, k=None)
+    path = tmp_path / "release.csv"
+    path.write_bytes(bytes(release.files.get(kind="csv").content))
+    dataset = load_ctdc(path, name="Our 2026 release")
+    published = _frame(release)
+    assert dataset.records == len(published) == Record.objects.count()
+    assert Record.objects.filter(citizenship="TJ").count() == int(
+        (published["citizenship"] == "TJ").sum()
+    )
+
+
+@pytest.mark.django_db
+def test_a_person_linked_across_organisations_is_one_record(make_org, make_user):
+    from datetime import date
+
+    from himoya.access.roles import Role
+    from himoya.linkage.actions import do_link_persons
+    from himoya.publish import population
+    from himoya.stats.tests.factories import register
+
+    cases = []
+    for slug in ("ngo", "police"):
+        org = make_org(slug)
+        cases.append(register(org, make_user(org, Role.CASEWORKER), on=date(2026, 2, 1)))
+    assert len(population.rows(START, END, [], "all", ["gender"])) == 2
+    officer = make_user(make_org("commission", is_national=True), Role.LINKAGE_OFFICER)
+    do_link_persons([c.person for c in cases], acting_user=officer)
+    assert len(population.rows(START, END, [], "all", ["gender"])) == 1
