@@ -107,6 +107,7 @@ def do_add_participants(
     names = [n.strip() for n in names if n.strip()]
     if names and len(names) != count:
         raise ValidationError({"names": _("Give one name per participant, or none.")})
+    issued = session.participants.exclude(certificate="").count()
     people = Participant.objects.bulk_create(
         Participant(
             session=session,
@@ -118,6 +119,10 @@ def do_add_participants(
             name=names[i] if names else "",
             pre_score=pre_score,
             post_score=post_score,
+            # A certificate for each person who completed the course: course-session-number.
+            certificate=f"{session.course_id}-{session.pk}-{issued + i + 1:04d}"
+            if completed
+            else "",
         )
         for i in range(count)
     )

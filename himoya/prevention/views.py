@@ -664,7 +664,12 @@ def training_session_detail(request, pk):
     return render(
         request,
         "prevention/trainingsession_detail.html",
-        {"session": session, "rows": rows, "form": form if may_add else None},
+        {
+            "session": session,
+            "rows": rows,
+            "form": form if may_add else None,
+            "certificates": session.participants.exclude(certificate="").count(),
+        },
     )
 
 

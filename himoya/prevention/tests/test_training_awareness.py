@@ -237,3 +237,13 @@ def test_osce_summary_and_dashboard_show_training_and_awareness_by_sex_and_year(
     login(coordinator)
     page = client.get(f"/stats/?period=year&year={START.year}").content.decode()
     assert "People trained, by sex" in page and "People reached by awareness work" in page
+
+
+def test_each_cadet_who_completed_gets_a_numbered_certificate(cadets):
+    numbers = list(
+        Participant.objects.filter(session=cadets, completed=True).values_list(
+            "certificate", flat=True
+        )
+    )
+    assert len(numbers) == len(set(numbers)) == 80 and all(numbers)
+    assert not Participant.objects.filter(completed=False).exclude(certificate="").exists()
