@@ -449,10 +449,10 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     protect = scope.protected
     if protect:
         # The cell key: the sum of the keys of the records counted in the cell.
-        rk = protection.record_key_sql(_column_sql(source, indicator.count))
+        who = _column_sql(source, indicator.count)
         rows_measures += [
-            f"COALESCE(SUM(CASE WHEN {cur_cond} THEN {rk} END), 0)",
-            f"COALESCE(SUM(CASE WHEN {prev_cond} THEN {rk} END), 0)",
+            f"COALESCE(SUM(CASE WHEN {cur_cond} THEN {who} END), 0)",
+            f"COALESCE(SUM(CASE WHEN {prev_cond} THEN {who} END), 0)",
         ]
         measure_params += windows
     counts: dict = {by: {} for by in bys}
@@ -521,9 +521,9 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             )
             current, previous = persons if indicator.count == "person_id" else units
             if protect:
-                ck_c, ck_p = found.get("ck", (0, 0))
-                current = protection.perturb(current, ck_c)
-                previous = protection.perturb(previous, ck_p)
+                ids_c, ids_p = found.get("ck", (0, 0))
+                current = protection.perturb(current, protection.cell_key(ids_c, rows_c))
+                previous = protection.perturb(previous, protection.cell_key(ids_p, rows_p))
             if not current and not previous and by:
                 continue  # a protected cell of 0 is not shown: its row would tell it exists
             cells.append(

@@ -12,7 +12,8 @@ Guarantee (stated on every page and report): a published figure is within ±2 of
 count; true counts of 1 and 2 are published as 0 or 3; 0 stays 0.
 
 Record keys come from the record's id and two secret numbers derived from the project's
-secret key, so nobody outside the server can compute them.
+secret key, so nobody outside the server can compute them; the database adds up the ids
+of a cell and the key is finished here (cell_key).
 """
 
 import hashlib
@@ -38,10 +39,14 @@ def _secret_numbers() -> tuple[int, int]:
     return a % MODULUS or 1, b % MODULUS
 
 
-def record_key_sql(column: str) -> str:
-    """SQL for the pseudo-random key of the record whose id is in `column` (0 … MODULUS-1)."""
+def cell_key(id_sum: int, rows: int) -> int:
+    """The key of a cell whose `rows` records have ids adding up to `id_sum`.
+
+    It equals the sum of the records' own keys (a·id + b) modulo MODULUS; the database only
+    adds the ids up (a plain SUM, as cheap as the count), the secret numbers stay here.
+    """
     a, b = _secret_numbers()
-    return f"((COALESCE({column}, 0) * {a} + {b}) %% {MODULUS})"  # %% : a DB-API parameter string
+    return (a * int(id_sum) + b * int(rows)) % MODULUS
 
 
 # Perturbation by cell key, as cumulative shares of the 256 key values:
@@ -61,16 +66,10 @@ def perturb(count: int, cell_key: int) -> int:
     return max(SMALLEST, count + change)
 
 
-def record_key(record_id: int) -> int:
-    """The key `record_key_sql` gives the record with this id, computed in Python."""
-    a, b = _secret_numbers()
-    return (int(record_id or 0) * a + b) % MODULUS
-
-
 def protect_ids(ids) -> int:
     """The published count of a cell made of the records with these ids."""
     ids = set(ids)
-    return perturb(len(ids), sum(record_key(i) for i in ids))
+    return perturb(len(ids), cell_key(sum(ids), len(ids)))
 
 
 # Figures that are not counts (amounts, medians) are published for a protected viewer
