@@ -9,6 +9,13 @@ from himoya.access.roles import Role
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Keep each test's private files (encrypted exports, uploads) in its own folder."""
+    settings.HIMOYA_PRIVATE_ROOT = tmp_path / "private"
+    return settings.HIMOYA_PRIVATE_ROOT
+
+
 @pytest.fixture
 def make_org(db):
     from himoya.organisations.models import Organisation

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "himoya.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "himoya.core.middleware.UserLanguageMiddleware",
@@ -236,6 +237,16 @@ if not (DEBUG or TESTING):
 
 # Himoya's own settings.
 HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
+# Files that hold identities (exports, uploads, signed consent forms, transient files a
+# library needs on disk) live here, encrypted, owner-only; never under MEDIA_ROOT or /tmp.
+HIMOYA_PRIVATE_ROOT = Path(os.environ.get("HIMOYA_PRIVATE_ROOT", PROJECT_DIR / "var" / "private"))
+# Exports and import uploads are deleted this many hours after they were written.
+HIMOYA_FILE_RETENTION_HOURS = float(os.environ.get("HIMOYA_FILE_RETENTION_HOURS", "24"))
+# A running job whose heartbeat is older than this is taken for dead (worker crashed).
+HIMOYA_JOB_HEARTBEAT_SECONDS = int(os.environ.get("HIMOYA_JOB_HEARTBEAT_SECONDS", "30"))
+HIMOYA_JOB_DEAD_AFTER_SECONDS = int(os.environ.get("HIMOYA_JOB_DEAD_AFTER_SECONDS", "180"))
+# Address space a worker may use for its jobs (MB), above what it holds when it starts.
+HIMOYA_JOB_MEMORY_MB = int(os.environ.get("HIMOYA_JOB_MEMORY_MB", "1024"))
 HIMOYA_SMALL_CELL = int(os.environ.get("HIMOYA_SMALL_CELL", "5"))
 HIMOYA_REFERRAL_OVERDUE_HOURS = int(os.environ.get("HIMOYA_REFERRAL_OVERDUE_HOURS", "72"))
 HIMOYA_SHARED_DATA = Path(

@@ -200,6 +200,15 @@ def first_org_with(user, perm: str, candidates: Iterable | None = None):
 # --- background jobs -----------------------------------------------------------------
 
 
+def may_download_job_file(user, job) -> bool:
+    """Tell whether the user may download a job's file now (rights change after the job)."""
+    if job.organisation_id is None or not has_perm(user, roles.EXPORT_DATA, job.organisation_id):
+        return False
+    # A file without the mark is taken to hold identities: fail closed.
+    with_identity = (job.result or {}).get("with_identity", True)
+    return not with_identity or has_perm(user, roles.VIEW_IDENTITY, job.organisation_id)
+
+
 def jobs_visible_to(user) -> QuerySet:
     """A job's progress and result belong to the person who started it."""
     from himoya.core.models import Job
