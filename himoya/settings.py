@@ -162,10 +162,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lock-out after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("HIMOYA_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 1  # hours
-# Per account and per address. An office behind one address that gets locked is freed by
-# its admin unlocking the member whose failures caused it (that removes those attempts).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A minute at the limit, doubling with every further failure, at most an hour.
+AXES_COOLOFF_TIME = "himoya.organisations.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Per account *and* address together: from another address the real user still signs in.
+# An office behind one address that gets locked is freed by its admin unlocking the
+# member whose failures caused it (that removes those attempts).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Behind a reverse proxy every request comes from the proxy's address: count the proxies
 # we trust so the lock-out sees each client's own address (X-Forwarded-For).
@@ -236,6 +239,8 @@ if not (DEBUG or TESTING):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Himoya's own settings.
+# Roles that must sign in with a TOTP code besides these: every role that can reveal
+# identities or read the audit log (see himoya.access.policy.roles_needing_second_factor).
 HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
 # Files that hold identities (exports, uploads, signed consent forms, transient files a
 # library needs on disk) live here, encrypted, owner-only; never under MEDIA_ROOT or /tmp.

@@ -101,7 +101,12 @@ class DecryptionError(Exception):
 
 
 class DecryptingReader(io.RawIOBase):
-    """Read the plaintext of an encrypted binary file, one chunk at a time."""
+    """Read (and seek in) the plaintext of an encrypted file, one chunk in memory at a time.
+
+    All chunks but the last are full, so a position maps to a chunk: zipfile and openpyxl
+    can read an encrypted XLSX without a plaintext copy. The last chunk is authenticated
+    at once, so a file cut at a chunk boundary is refused before anything is read.
+    """
 
     def __init__(self, raw):
         self._raw = raw
@@ -119,35 +124,59 @@ class DecryptingReader(io.RawIOBase):
         self._aead = _aead(master)
         self._prefix = rest[kid_len : kid_len + PREFIX_BYTES]
         (self._chunk,) = struct.unpack(">I", rest[kid_len + PREFIX_BYTES :])
+        if not self._chunk:
+            raise DecryptionError("bad chunk size")
         self.header = head + rest
-        self._counter = 0
-        self._pending = b""
-        self._done = False
-        self._next = raw.read(self._chunk + TAG)
+        self._start = len(self.header)
+        raw.seek(0, io.SEEK_END)
+        sealed_len = raw.tell() - self._start
+        step = self._chunk + TAG
+        self._count = max(1, -(-sealed_len // step))
+        self._size = sealed_len - self._count * TAG
+        if self._size < 0:
+            raise DecryptionError("truncated file")
+        self._pos = 0
+        self._cached: tuple[int, bytes] = (-1, b"")
+        self._plain_chunk(self._count - 1)
+
+    def _plain_chunk(self, index: int) -> bytes:
+        if self._cached[0] == index:
+            return self._cached[1]
+        step = self._chunk + TAG
+        self._raw.seek(self._start + index * step)
+        sealed = self._raw.read(step)
+        last = index == self._count - 1
+        try:
+            plain = self._aead.decrypt(_nonce(self._prefix, index, last), sealed, self.header)
+        except InvalidTag as exc:
+            raise DecryptionError("an encrypted file failed authentication") from exc
+        self._cached = (index, plain)
+        return plain
 
     def readable(self) -> bool:
         return True
 
-    def _open_next(self) -> bytes:
-        sealed = self._next
-        self._next = self._raw.read(self._chunk + TAG)
-        last = not self._next
-        try:
-            plain = self._aead.decrypt(
-                _nonce(self._prefix, self._counter, last), sealed, self.header
-            )
-        except InvalidTag as exc:
-            raise DecryptionError("an encrypted file failed authentication") from exc
-        self._counter += 1
-        self._done = last
-        return plain
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._pos = base + offset
+        return self._pos
 
     def readinto(self, buffer) -> int:
-        while not self._pending and not self._done:
-            self._pending = self._open_next()
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
+        if self._pos >= self._size:
+            return 0
+        index, offset = divmod(self._pos, self._chunk)
+        plain = self._plain_chunk(index)
+        n = min(len(buffer), len(plain) - offset)
+        buffer[:n] = plain[offset : offset + n]
+        self._pos += n
         return n
 
     def close(self) -> None:
@@ -201,10 +230,10 @@ class _EncryptedFile(File):
 
     @property
     def size(self):
-        raise AttributeError("an encrypted file has no plaintext size on disk")
+        return self.file.raw._size
 
     def chunks(self, chunk_size=None):
-        self.file.seek(0) if self.file.seekable() else None
+        self.file.seek(0)
         while block := self.file.read(chunk_size or CHUNK):
             yield block
 
@@ -268,7 +297,8 @@ class EncryptedStorage(FileSystemStorage):
         return str(full.relative_to(self.location)).replace(os.sep, "/")
 
     def size(self, name):
-        raise NotImplementedError("The plaintext size of an encrypted file is not stored.")
+        with open_reader(self.path(name)) as reader:
+            return reader.raw._size
 
 
 def identity_storage():

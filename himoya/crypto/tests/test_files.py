@@ -82,3 +82,17 @@ def test_the_process_temporary_directory_is_private():
     tmp = tempfile.gettempdir()
     assert not tmp.startswith("/tmp") and os.environ["TMPDIR"] == tmp
     assert stat.S_IMODE(os.stat(tmp).st_mode) == 0o700
+
+
+def test_reader_seeks_like_a_file_so_zip_readers_need_no_plain_copy(private_root):
+    import zipfile
+
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as zf:
+        for i in range(5):
+            zf.writestr(f"sheet{i}.xml", os.urandom(50_000).hex())
+    storage = files.EncryptedStorage()
+    name = storage.save("jobs/book.zip", ContentFile(plain.getvalue()))
+    assert storage.size(name) == len(plain.getvalue())
+    with storage.open(name) as fh, zipfile.ZipFile(fh) as zf:
+        assert zf.read("sheet3.xml") == zipfile.ZipFile(plain).read("sheet3.xml")
