@@ -37,6 +37,48 @@ def unescape_formula(value):
     return value
 
 
+# What an honest spreadsheet or ODK export unpacks to; a "zip bomb" claims far more.
+MAX_UNPACKED = 300 * 1024 * 1024
+MAX_RATIO = 150  # per member above 1 MB; real XLSX sheets compress 5-40 times
+MAX_MEMBERS = 20_000
+
+
+class UnsafeFileError(ValueError):
+    """A file that would take far more memory or disk to open than its size suggests."""
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zip-based file (XLSX, ODS, ODK zip) whose unpacked size or ratio is absurd.
+
+    Checked from the archive's directory before anything is unpacked; zipfile then stops
+    every member at its declared size, so the declared sizes are the real bound.
+    """
+    import zipfile
+
+    from django.utils.translation import gettext as _
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # not an archive after all: the format's reader says what is wrong
+    total = sum(m.file_size for m in members)
+    greedy = [
+        m
+        for m in members
+        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+    ]
+    if len(members) > MAX_MEMBERS or total > MAX_UNPACKED or greedy:
+        raise UnsafeFileError(
+            _(
+                "This file unpacks to far more data than a spreadsheet of its size holds "
+                "(%(mb)s MB); it was not opened. Save it again from the spreadsheet program, "
+                "or split it."
+            )
+            % {"mb": total // (1024 * 1024)}
+        )
+
+
 def sniff_kind(path: Path) -> str:
     """Tell a file's kind from its first bytes and name: xlsx, zip, feather, xml or csv."""
     with open(path, "rb") as fh:
