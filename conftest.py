@@ -20,6 +20,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Keep each test's private files (encrypted exports, uploads) in its own folder."""
+    settings.HIMOYA_PRIVATE_ROOT = tmp_path / "private"
+    return settings.HIMOYA_PRIVATE_ROOT
+
+
 @pytest.fixture
 def make_org(db):
     from himoya.organisations.models import Organisation
@@ -150,9 +157,29 @@ def page(browser_context):
 
 
 def browser_sign_in(page, live_server, username, password="correct-horse-battery"):
-    """Sign in through the real login form."""
+    """Sign in through the real login form, typing the TOTP code when the role needs one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from himoya.access.policy import needs_second_factor
+    from himoya.organisations.models import User
+
+    user = User.objects.filter(username=username).first()
+    device = None
+    # A test that gave the user a device itself goes through the second factor itself.
+    if (
+        user is not None
+        and needs_second_factor(user)
+        and not TOTPDevice.objects.filter(user=user).exists()
+    ):
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if device is not None:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if "/accounts/2fa/" in page.url:
+            page.fill("#id_token", totp_now(device))
+            page.click("form:has(#id_token) button[type=submit]")
+            page.wait_for_url(lambda url: "/accounts/2fa/" not in url)

@@ -11,4 +11,11 @@ def main() -> None:
 
     argv = list(sys.argv)
     argv[0] = "himoya"
+    if argv[1:2] == ["db_worker"]:
+        import django
+
+        django.setup()
+        from himoya.core.jobs import on_worker_start
+
+        on_worker_start()
     execute_from_command_line(argv)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "himoya.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "himoya.core.middleware.UserLanguageMiddleware",
@@ -165,10 +166,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lock-out after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("HIMOYA_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 1  # hours
-# Per account and per address. An office behind one address that gets locked is freed by
-# its admin unlocking the member whose failures caused it (that removes those attempts).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A minute at the limit, doubling with every further failure, at most an hour.
+AXES_COOLOFF_TIME = "himoya.organisations.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True
+# Per account *and* address together: from another address the real user still signs in.
+# An office behind one address that gets locked is freed by its admin unlocking the
+# member whose failures caused it (that removes those attempts).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Behind a reverse proxy every request comes from the proxy's address: count the proxies
 # we trust so the lock-out sees each client's own address (X-Forwarded-For).
@@ -242,10 +246,22 @@ if not (DEBUG or TESTING):
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP on the host itself
 
 # Himoya's own settings.
+# Roles that must sign in with a TOTP code besides these: every role that can reveal
+# identities or read the audit log (see himoya.access.policy.roles_needing_second_factor).
 HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
 HIMOYA_PRIVACY_BUDGET = float(os.environ.get("HIMOYA_PRIVACY_BUDGET", "10"))
 # The country whose register this is (ISO 3166-1 alpha-2).
 HIMOYA_COUNTRY = os.environ.get("HIMOYA_COUNTRY", "TJ")
+# Files that hold identities (exports, uploads, signed consent forms, transient files a
+# library needs on disk) live here, encrypted, owner-only; never under MEDIA_ROOT or /tmp.
+HIMOYA_PRIVATE_ROOT = Path(os.environ.get("HIMOYA_PRIVATE_ROOT", PROJECT_DIR / "var" / "private"))
+# Exports and import uploads are deleted this many hours after they were written.
+HIMOYA_FILE_RETENTION_HOURS = float(os.environ.get("HIMOYA_FILE_RETENTION_HOURS", "24"))
+# A running job whose heartbeat is older than this is taken for dead (worker crashed).
+HIMOYA_JOB_HEARTBEAT_SECONDS = int(os.environ.get("HIMOYA_JOB_HEARTBEAT_SECONDS", "30"))
+HIMOYA_JOB_DEAD_AFTER_SECONDS = int(os.environ.get("HIMOYA_JOB_DEAD_AFTER_SECONDS", "180"))
+# Address space a worker may use for its jobs (MB), above what it holds when it starts.
+HIMOYA_JOB_MEMORY_MB = int(os.environ.get("HIMOYA_JOB_MEMORY_MB", "1024"))
 HIMOYA_REFERRAL_OVERDUE_HOURS = int(os.environ.get("HIMOYA_REFERRAL_OVERDUE_HOURS", "72"))
 HIMOYA_SHARED_DATA = Path(
     os.environ.get("HIMOYA_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")

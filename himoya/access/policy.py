@@ -92,11 +92,20 @@ def require(user, perm: str, organisation=None, *, request=None) -> None:
     raise PermissionDenied
 
 
-def needs_second_factor(user) -> bool:
-    """Tell whether the user's roles oblige a TOTP second factor."""
+def roles_needing_second_factor() -> frozenset[str]:
+    """Roles that sign in with a TOTP code: every one that can reveal identities or read
+    the audit log, and those the settings add (admins, coordinators)."""
     from django.conf import settings
 
-    return has_role(user, *settings.HIMOYA_REQUIRE_2FA_ROLES)
+    sensitive = {
+        r for r, perms in MATRIX.items() if {roles.VIEW_IDENTITY, roles.VIEW_AUDIT} & perms
+    }
+    return frozenset(sensitive | set(settings.HIMOYA_REQUIRE_2FA_ROLES))
+
+
+def needs_second_factor(user) -> bool:
+    """Tell whether the user's roles oblige a TOTP second factor."""
+    return has_role(user, *roles_needing_second_factor())
 
 
 def scope(user, queryset: QuerySet, perm: str, org_field: str = "organisation") -> QuerySet:
@@ -202,6 +211,15 @@ def first_org_with(user, perm: str, candidates: Iterable | None = None):
 
 
 # --- background jobs -----------------------------------------------------------------
+
+
+def may_download_job_file(user, job) -> bool:
+    """Tell whether the user may download a job's file now (rights change after the job)."""
+    if job.organisation_id is None or not has_perm(user, roles.EXPORT_DATA, job.organisation_id):
+        return False
+    # A file without the mark is taken to hold identities: fail closed.
+    with_identity = (job.result or {}).get("with_identity", True)
+    return not with_identity or has_perm(user, roles.VIEW_IDENTITY, job.organisation_id)
 
 
 def jobs_visible_to(user) -> QuerySet:

@@ -149,20 +149,50 @@ def on_logged_out(sender, request, user, **kwargs):
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    """Record the attempted user name (never the password) and whose account it names."""
+    """Record a failed sign-in: whose account it names, never the password.
+
+    A name that is no account is stored only as a keyed hash (people type passwords into
+    the user-name field). Attempts on an account already locked from that address are
+    not recorded one by one: the lock-out itself is on record, and a flood of refused
+    attempts would only bury the log.
+    """
+    from django.conf import settings
     from django.contrib.auth import get_user_model
+
+    from himoya.crypto.keys import blind_index
 
     User = get_user_model()
     username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
+    if request is not None and _locked_before(username, request, settings.AXES_FAILURE_LIMIT):
+        return
     target = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+    if target is not None:
+        detail = target.get_username()
+    else:
+        detail = "unknown name " + blind_index(username, "audit.failed_login", normalise=False)[:16]
     record(
         Action.FAILED_LOGIN,
         organisation=_home_organisation_id(target) if target else None,
         object_type=User._meta.label_lower if target else "",
         object_id=target.pk if target else "",
-        detail=username[:150],
+        detail=detail[:150],
         request=request,
     )
+
+
+def _locked_before(username: str, request, limit: int) -> bool:
+    """Tell whether this account was already locked from this address before this attempt."""
+    from axes.models import AccessAttempt
+
+    ip = getattr(request, "axes_ip_address", None)
+    if not username or not ip:
+        return False
+    failures = (
+        AccessAttempt.objects.filter(username=username, ip_address=ip)
+        .values_list("failures_since_start", flat=True)
+        .first()
+    )
+    return (failures or 0) > limit
 
 
 # --- checking the chain --------------------------------------------------------------

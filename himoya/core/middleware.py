@@ -2,7 +2,25 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+
+
+class NoStoreMiddleware:
+    """Forbid caching any page served to a signed-in person (identity pages, downloads).
+
+    Browsers, shared computers and proxies must not keep a copy of what a caseworker saw.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
 
 class UserLanguageMiddleware:

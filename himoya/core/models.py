@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from himoya.crypto.files import identity_storage
+
 
 class Job(models.Model):
     """Long work (import, export, report) run in the background, with its progress."""
@@ -28,9 +30,10 @@ class Job(models.Model):
     total = models.BigIntegerField(default=0)
     message = models.CharField(_("message"), max_length=300, blank=True)
     result = models.JSONField(default=dict, blank=True)
-    result_file = models.FileField(upload_to="jobs/", blank=True)
+    result_file = models.FileField(upload_to="jobs/", blank=True, storage=identity_storage)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -48,6 +51,13 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def message_text(self) -> str:
+        """Return the message in the reader's language when it is one of Himoya's own."""
+        from django.utils.translation import gettext
+
+        return gettext(self.message) if self.message else ""
 
     @property
     def finished(self) -> bool:

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from himoya.access import policy, roles
-from himoya.audit.actions import Action, record
-from himoya.core import sections
+from himoya.audit.actions import Action, record, record_permission_denied
+from himoya.core import jobs, sections
 
 HOME_TILES = [
     (roles.VIEW_ORGANISATION, "organisation_list", _("My organisations")),
@@ -47,33 +49,43 @@ def home_sections(request) -> list:
 @login_required
 def job_detail(request, job_id):
     job = policy.get_or_404(policy.jobs_visible_to(request.user), pk=job_id)
+    if job.state == job.State.RUNNING and jobs.fail_dead_jobs(jobs=[job]):
+        job.refresh_from_db()
     return render(request, "core/job_detail.html", {"job": job})
 
 
 @login_required
 def job_progress(request, job_id):
     job = policy.get_or_404(policy.jobs_visible_to(request.user), pk=job_id)
+    if job.state == job.State.RUNNING and jobs.fail_dead_jobs(jobs=[job]):
+        job.refresh_from_db()
     return render(request, "core/job_progress.html", {"job": job})
 
 
 @login_required
 def job_download(request, job_id):
+    """Hand out a job's file to its starter, if they still hold the right to it; audit it."""
     job = policy.get_or_404(policy.jobs_visible_to(request.user), pk=job_id)
     if not job.result_file:
         raise Http404
+    if not policy.may_download_job_file(request.user, job):
+        record_permission_denied(request.user, roles.EXPORT_DATA, job.organisation, request=request)
+        raise PermissionDenied
     record(
         Action.EXPORT,
         actor=request.user,
         organisation=job.organisation,
         obj=job,
-        detail=job.kind,
+        detail=f"{job.kind}: download",
         request=request,
     )
-    return FileResponse(
+    response = FileResponse(
         job.result_file.open("rb"),
         as_attachment=True,
         filename=job.result_file.name.rsplit("/", 1)[-1],
     )
+    add_never_cache_headers(response)
+    return response
 
 
 def healthz(request):

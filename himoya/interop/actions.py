@@ -12,7 +12,7 @@ from django.utils import timezone
 from himoya.audit.actions import Action, record
 from himoya.cases.models import Case
 from himoya.interop import fields as F
-from himoya.interop import htcds, store, xlsform
+from himoya.interop import htcds, store, tabular, xlsform
 from himoya.interop.bulk import lock_organisation
 from himoya.interop.validation import RowError, clean_record
 
@@ -173,6 +173,9 @@ def do_import(
     if fmt not in FORMATS:
         raise ValueError(fmt)
     path = Path(path)
+    with open(path, "rb") as fh:
+        if fh.read(4) == tabular.XLSX_MAGIC:
+            tabular.check_archive(path)
     result = new_result(fmt, dry_run=dry_run, skip_invalid=skip_invalid)
     try:
         with transaction.atomic():

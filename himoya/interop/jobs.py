@@ -1,5 +1,12 @@
-"""Imports and exports run as background jobs (himoya.core.jobs) with progress."""
+"""Imports and exports run as background jobs (himoya.core.jobs) with progress.
 
+Uploads and exports hold identities: they are kept only encrypted (himoya.crypto.files).
+A library that needs a plain file on disk gets one in the private directory (0700 folder,
+0600 file) for the length of the job; it is deleted when the job ends, and the worker
+deletes what a crash left behind when it starts (himoya.core.jobs.on_worker_start).
+"""
+
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -13,6 +20,7 @@ from django.utils.text import get_valid_filename
 
 from himoya.access import policy, roles
 from himoya.core.jobs import job
+from himoya.crypto import files
 from himoya.interop import actions
 from himoya.organisations.models import Organisation
 
@@ -21,18 +29,30 @@ EXPORT_JOB = "interop.export"
 
 
 def upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+    return files.private_dir("imports")
 
 
 def keep_upload(upload) -> str:
-    """Store an uploaded file until its import job has read it; return its path."""
+    """Store an uploaded file, encrypted, until its import job has read it; return its path."""
     folder = upload_dir() / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
+    files.make_private(folder)
     path = folder / get_valid_filename(Path(upload.name).name or "upload")
-    with open(path, "wb") as fh:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "wb") as fh:
+        writer = files.EncryptingWriter(fh)
         for chunk in upload.chunks():
-            fh.write(chunk)
+            writer.write(chunk)
+        writer.close()
     return str(path)
+
+
+def _plain_copy(path: Path, folder: Path) -> Path:
+    """Decrypt an upload into a private file beside it, under the same name."""
+    plain = folder / "plain"
+    files.make_private(plain)
+    target = plain / path.name
+    files.decrypt_to(path, target)
+    return target
 
 
 @job(IMPORT_JOB)
@@ -43,10 +63,11 @@ def run_import(job_row, progress, *, path, fmt, dry_run=False, skip_invalid=Fals
         if not policy.has_perm(job_row.user, roles.IMPORT_DATA, org):
             raise PermissionDenied
         with translation.override(job_row.user.language or settings.LANGUAGE_CODE):
+            plain = _plain_copy(Path(path), Path(path).parent)
             try:
                 result = actions.do_import(
                     org,
-                    Path(path),
+                    plain,
                     fmt,
                     acting_user=job_row.user,
                     dry_run=dry_run,
@@ -75,8 +96,8 @@ def run_export(job_row, progress, *, fmt, file_kind):
     org = Organisation.objects.get(pk=job_row.organisation_id)
     if not policy.has_perm(job_row.user, roles.EXPORT_DATA, org):
         raise PermissionDenied
-    folder = Path(settings.MEDIA_ROOT) / "exports" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = files.private_dir("tmp") / f"export-{uuid.uuid4().hex}"
+    files.make_private(folder)
     path = folder / f"{org.slug}-{fmt}.{file_kind}"
     try:
         count = actions.do_export(org, fmt, path, acting_user=job_row.user)
@@ -84,6 +105,7 @@ def run_export(job_row, progress, *, fmt, file_kind):
             job_row.result_file.save(path.name, File(fh), save=False)
         type(job_row).objects.filter(pk=job_row.pk).update(result_file=job_row.result_file.name)
         progress(count, count)
-        return {"count": count}
+        with_identity = fmt != "ctdc" and policy.has_perm(job_row.user, roles.VIEW_IDENTITY, org)
+        return {"count": count, "with_identity": with_identity}
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,6 +1,7 @@
 """State changes of organisations and memberships, each atomic and audited."""
 
 from axes.utils import reset as axes_reset
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from himoya.access import policy
@@ -24,8 +25,10 @@ def do_create_organisation(data: dict, *, acting_user) -> Organisation:
 
 @transaction.atomic
 def do_add_member(organisation, *, username, role, acting_user, password="", **names):
-    """Create the user if new and give them `role` in `organisation`."""
+    """Create the user if new and give them `role` in `organisation` (never oneself)."""
     user = User.objects.filter(username=username).first()
+    if user is not None and user.pk == getattr(acting_user, "pk", None):
+        raise PermissionDenied("Nobody gives themselves a role.")
     if user is None:
         user = User(
             username=username,

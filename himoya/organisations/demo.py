@@ -2,10 +2,10 @@
 
 from base64 import b32encode
 
-from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from himoya.access.policy import roles_needing_second_factor
 from himoya.access.roles import Role
 from himoya.organisations.models import Membership, Organisation, User
 
@@ -118,7 +118,7 @@ def populate(ctx: dict) -> None:
             user.save()
         Membership.objects.get_or_create(user=user, organisation=orgs[slug], role=role)
         where = slug
-        if role in settings.HIMOYA_REQUIRE_2FA_ROLES:
+        if role in roles_needing_second_factor():
             # These roles must enter a code: give them an authenticator key to type in.
             where = f"{slug:<14} TOTP key: {demo_totp_secret(user)}"
         logins.append((username, where, role.label))

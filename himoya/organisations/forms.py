@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from himoya.organisations.models import Membership, Organisation, User
@@ -65,9 +66,12 @@ class MemberForm(forms.Form):
         help_text=_("Needed for a new user; at least 10 characters."),
     )
 
-    def __init__(self, *args, organisation, roles, may_link_other_users=False, **kwargs):
+    def __init__(
+        self, *args, organisation, roles, may_link_other_users=False, acting_user=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.acting_user = acting_user
         # Only a system admin may give a role here to someone of another organisation.
         self.may_link_other_users = may_link_other_users
         self.fields["role"].choices = roles
@@ -78,6 +82,9 @@ class MemberForm(forms.Form):
         if not username:
             return data
         user = User.objects.filter(username=username).first()
+        if user is not None and self.acting_user is not None and user.pk == self.acting_user.pk:
+            self.add_error("username", _("You cannot give yourself a role; ask another admin."))
+            return data
         if user is None:
             if not data.get("password"):
                 self.add_error("password", _("A new user needs an initial password."))
@@ -119,5 +126,22 @@ class MembershipForm(forms.Form):
         if own and (data.get("role") != self.membership.role or not data.get("is_active", False)):
             raise forms.ValidationError(
                 _("You cannot change your own role or access; ask another admin.")
+            )
+        return data
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Change one's own password; the new one must differ from the one it replaces."""
+
+    def clean(self):
+        data = super().clean()
+        new = data.get("new_password1")
+        if new and "new_password2" not in self.errors and self.user.check_password(new):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(
+                    _("Choose a new password; this is the one you have now."),
+                    code="password_reused",
+                ),
             )
         return data

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -17,7 +16,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from himoya.access import policy, roles
 from himoya.organisations import actions, lockout
-from himoya.organisations.forms import MemberForm, MembershipForm, OrganisationForm, TOTPForm
+from himoya.organisations.forms import (
+    MemberForm,
+    MembershipForm,
+    OrganisationForm,
+    OwnPasswordChangeForm,
+    TOTPForm,
+)
 
 
 def _safe_next(request, default="home"):
@@ -86,7 +91,7 @@ def otp_setup(request):
 @login_required
 def password_change(request):
     """Let a person change their own password (required after an admin set it)."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = OwnPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.do_change_own_password(form, acting_user=request.user, request=request)
         update_session_auth_hash(request, form.user)
@@ -206,6 +211,7 @@ def member_add(request, slug):
         organisation=org,
         roles=policy.assignable_roles(request.user, org),
         may_link_other_users=policy.is_system_admin(request.user),
+        acting_user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

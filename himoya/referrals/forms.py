@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from himoya.organisations.models import Organisation
+from himoya.referrals import documents
 from himoya.referrals.models import Consent, ServiceOffer
 from himoya.referrals.package import MIN_PASSPHRASE
 from himoya.vocab import registry
@@ -101,7 +102,13 @@ class ConsentForm(forms.ModelForm):
             "guardian_name",
             "guardian_relationship",
         ]
-        widgets = {"decided_on": DateInput(), "method": forms.RadioSelect}
+        widgets = {
+            "decided_on": DateInput(),
+            "method": forms.RadioSelect,
+            "form_file": forms.ClearableFileInput(
+                attrs={"accept": "application/pdf,image/jpeg,image/png"}
+            ),
+        }
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +134,15 @@ class ConsentForm(forms.ModelForm):
         )
         if self.is_child:
             self.fields["guardian_name"].required = True
+
+    def clean_form_file(self):
+        upload = self.cleaned_data.get("form_file")
+        if not upload or not hasattr(upload, "content_type"):  # nothing new was uploaded
+            return upload
+        ext = documents.check_signed_form(upload)
+        # The person's name is often in the file name: the stored name says only what it is.
+        upload.name = f"signed-form.{ext}"
+        return upload
 
     def clean(self):
         data = super().clean()

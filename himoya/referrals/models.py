@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himoya.crypto.fields import EncryptedCharField
+from himoya.crypto.files import identity_storage
 from himoya.vocab import registry
 
 
@@ -101,7 +102,9 @@ class Consent(models.Model):
     status = models.CharField(_("decision"), max_length=16, choices=Status.choices)
     decided_on = models.DateField(_("date of the decision"))
     method = models.CharField(_("how"), max_length=16, choices=Method.choices)
-    form_file = models.FileField(_("signed form"), upload_to="consent-forms/%Y/", blank=True)
+    form_file = models.FileField(
+        _("signed form"), upload_to="consent-forms/%Y/", blank=True, storage=identity_storage
+    )
     witness_name = EncryptedCharField(_("witness"))
     guardian_name = EncryptedCharField(_("guardian (for a child)"))
     guardian_relationship = models.CharField(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_referrals, name="case_referrals"),
     path("cases/<int:case_id>/consent/", views.consent_add, name="consent_add"),
     path("cases/<int:case_id>/refer/", views.referral_send, name="referral_send"),
+    path("consents/<int:consent_id>/form/", views.consent_form_file, name="consent_form_file"),
     path("consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:referral_id>/", views.referral_detail, name="referral_detail"),
     path("<int:referral_id>/accept/", views.referral_accept, name="referral_accept"),

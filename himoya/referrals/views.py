@@ -3,16 +3,17 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from himoya.access import policy, roles
 from himoya.access import referrals as access
 from himoya.audit.actions import Action, record
-from himoya.referrals import actions, queries, sharing
+from himoya.referrals import actions, documents, queries, sharing
 from himoya.referrals.forms import (
     ConsentForm,
     DeclineForm,
@@ -106,6 +107,8 @@ def case_referrals(request, case_id):
             "consents": consents,
             "referrals": referrals,
             "can_refer": access.acting_organisation(request.user, case) is not None,
+            "can_see_forms": access.acting_organisation(request.user, case, roles.VIEW_IDENTITY)
+            is not None,
             "own_case": organisation.pk == case.organisation_id,
         },
     )
@@ -127,6 +130,33 @@ def consent_add(request, case_id):
         "referrals/consent_form.html",
         {"form": form, "case": case, "organisation": organisation},
     )
+
+
+@login_required
+@require_POST
+def consent_form_file(request, consent_id):
+    """Show a consent's signed form: it names the person, so it is an audited reveal."""
+    consent = policy.get_or_404(access.consents_visible_to(request.user), pk=consent_id)
+    if not consent.form_file:
+        raise Http404
+    _case, organisation = access.case_for(request, consent.case_id, roles.VIEW_IDENTITY)
+    record(
+        Action.VIEW_IDENTITY,
+        actor=request.user,
+        organisation=organisation,
+        obj=consent,
+        fields=["form_file"],
+        request=request,
+    )
+    ext = consent.form_file.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        consent.form_file.open("rb"),
+        content_type=documents.CONTENT_TYPES.get(ext, "application/octet-stream"),
+        as_attachment=ext not in documents.CONTENT_TYPES,
+        filename=f"consent-{consent.pk}.{ext}",
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required

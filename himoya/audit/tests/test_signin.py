@@ -35,7 +35,22 @@ def test_failed_sign_in_records_the_name_tried_never_the_password(client, org, m
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
 
 
-def test_failed_sign_in_of_an_unknown_name_is_recorded_without_organisation(client):
-    client.post(reverse("login"), {"username": "nobody", "password": "whatever-it-is"})
-    event = AuditEvent.objects.get(action=AuditEvent.Action.FAILED_LOGIN)
-    assert (event.detail, event.organisation_id, event.object_id) == ("nobody", None, "")
+def test_failed_sign_in_of_an_unknown_name_stores_only_a_keyed_hash_of_it(client):
+    typed = "my-Secret-passw0rd"  # typed into the name field by mistake
+    client.post(reverse("login"), {"username": typed, "password": "whatever-it-is"})
+    client.post(reverse("login"), {"username": typed, "password": "again-it-is"})
+    first, second = AuditEvent.objects.filter(action=AuditEvent.Action.FAILED_LOGIN)
+    assert (first.organisation_id, first.object_id) == (None, "")
+    assert first.detail.startswith("unknown name ") and first.detail == second.detail
+    stored = " ".join(str(v) for v in AuditEvent.objects.values_list())
+    assert typed not in stored and typed.lower() not in stored
+
+
+def test_attempts_on_a_locked_account_are_not_recorded_one_by_one(client, org, make_user):
+    from django.conf import settings
+
+    user = make_user(org, Role.CASEWORKER)
+    for _ in range(40):
+        client.post(reverse("login"), {"username": user.username, "password": "guess"})
+    recorded = AuditEvent.objects.filter(action=AuditEvent.Action.FAILED_LOGIN).count()
+    assert recorded <= settings.AXES_FAILURE_LIMIT + 1

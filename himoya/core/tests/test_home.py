@@ -25,7 +25,11 @@ class TestHome:
         assert not [s for s in response.context["home_sections"] if "organisations" in s]
         html = response.content.decode()
         assert org.name_tg in html
-        assert reverse("otp_setup") in html  # optional second factor offered
+        assert reverse("otp_setup") not in html  # set up already: required for caseworkers
+
+    def test_analyst_is_offered_the_optional_second_factor(self, client, login, org, make_user):
+        login(make_user(org, Role.ANALYST))
+        assert reverse("otp_setup") in client.get(reverse("home")).content.decode()
 
     def test_user_without_organisation_is_told_to_ask_admin(self, client, django_user_model):
         client.force_login(django_user_model.objects.create_user("alone", password="x" * 12))

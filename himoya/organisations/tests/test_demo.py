@@ -23,8 +23,10 @@ def test_demo_gives_every_role_a_login_and_admins_a_working_totp_key():
     secret = coordinator.split("TOTP key: ")[1]
     device = TOTPDevice.objects.get(user__username="coordinator", confirmed=True)
     assert b32decode(secret) == device.bin_key
-    caseworker = next(w for u, w, _ in ctx["logins"] if u == "caseworker")
-    assert "TOTP" not in caseworker
+    # Everyone who can reveal identities or read the audit log gets a key; analysts not.
+    for username in ("caseworker", "auditor", "sysadmin"):
+        assert "TOTP key: " in next(w for u, w, _ in ctx["logins"] if u == username)
+    assert "TOTP" not in next(w for u, w, _ in ctx["logins"] if u == "analyst")
 
     # The printed key is enough to sign in: password, then the code an app would show.
     client = Client()

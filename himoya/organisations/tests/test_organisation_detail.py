@@ -61,6 +61,27 @@ class TestMemberAdd:
         assert client.get(self.url(org)).status_code == 403
         assert AuditEvent.objects.filter(action="permission_denied").count() == 1
 
+    def test_admin_cannot_give_himself_a_second_role(self, client, login, org, make_user):
+        admin = make_user(org, Role.ORG_ADMIN)
+        login(admin)
+        response = client.post(self.url(org), {"username": admin.username, "role": "caseworker"})
+        assert response.status_code == 200
+        assert "You cannot give yourself a role" in response.content.decode() or (
+            "form" in response.context and response.context["form"].errors["username"]
+        )
+        assert list(org.memberships.filter(user=admin).values_list("role", flat=True)) == [
+            Role.ORG_ADMIN
+        ]
+
+    def test_the_action_refuses_a_role_for_oneself(self, org, make_user):
+        from django.core.exceptions import PermissionDenied
+
+        from himoya.organisations.actions import do_add_member
+
+        admin = make_user(org, Role.ORG_ADMIN)
+        with pytest.raises(PermissionDenied):
+            do_add_member(org, username=admin.username, role="caseworker", acting_user=admin)
+
     def test_admin_of_other_org_gets_404(self, client, login, org, other_org, make_user):
         login(make_user(other_org, Role.ORG_ADMIN))
         assert client.get(self.url(org)).status_code == 404

@@ -14,13 +14,27 @@ class TestRequiredSecondFactor:
         assert response.status_code == 302
         assert response["Location"] == reverse("otp_setup")
 
-    @pytest.mark.parametrize("role", [Role.ORG_ADMIN, Role.SYSTEM_ADMIN])
-    def test_admins_without_device_are_sent_to_setup(self, client, org, make_user, role):
+    @pytest.mark.parametrize(
+        "role",
+        [
+            Role.ORG_ADMIN,
+            Role.SYSTEM_ADMIN,
+            # Every role that can reveal identities or read the audit log.
+            Role.CASEWORKER,
+            Role.SUPERVISOR,
+            Role.LAWYER,
+            Role.AUDITOR,
+            Role.RESPONDER,
+        ],
+    )
+    def test_roles_that_see_identities_or_the_log_are_sent_to_setup(
+        self, client, org, make_user, role
+    ):
         client.force_login(make_user(org, role))
         assert client.get(reverse("home"))["Location"] == reverse("otp_setup")
 
-    def test_caseworker_without_device_goes_straight_in(self, client, org, make_user):
-        client.force_login(make_user(org, Role.CASEWORKER))
+    def test_analyst_without_device_goes_straight_in(self, client, org, make_user):
+        client.force_login(make_user(org, Role.ANALYST))
         assert client.get(reverse("home")).status_code == 200
 
     def test_setup_confirms_device_with_a_real_code(self, client, org, make_user):
@@ -108,8 +122,8 @@ class TestCodeEntry:
 
 
 @pytest.mark.django_db
-def test_optional_second_factor_for_a_caseworker(client, org, make_user):
-    user = make_user(org, Role.CASEWORKER)
+def test_optional_second_factor_for_an_analyst(client, org, make_user):
+    user = make_user(org, Role.ANALYST)
     client.force_login(user)
     assert reverse("otp_setup") in client.get(reverse("home")).content.decode()
     client.get(reverse("otp_setup"))

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from conftest import sign_in
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
 from himoya.referrals.models import Referral
@@ -20,8 +21,7 @@ def test_two_simultaneous_acceptances_make_one(world, make_user, settings):
     people = [world.shelter_worker, make_user(world.shelter, Role.SUPERVISOR)]
     clients = []
     for person in people:
-        c = Client()
-        c.force_login(person)
+        c = sign_in(Client(), person)  # caseworkers and supervisors pass a second factor
         c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         clients.append(c)
     start = threading.Barrier(len(clients))
