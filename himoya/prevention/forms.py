@@ -160,6 +160,11 @@ class ProgressReportForm(forms.Form):
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     spent = forms.DecimalField(label=_("Money spent"), required=False, decimal_places=2)
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_("A document (PDF) or a photograph (JPEG, PNG); it is stored encrypted."),
+    )
 
     def __init__(self, *args, activity, **kwargs):
         from himoya.prevention.models import ProgressReport

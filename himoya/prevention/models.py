@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from himoya.crypto.fields import EncryptedCharField
+from himoya.crypto.files import identity_storage
 
 
 class PreventionContact(models.Model):
@@ -333,6 +334,24 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"progress report #{self.pk}"
+
+
+class Evidence(models.Model):
+    """A document or photograph that shows what a report says; stored encrypted."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="plan-evidence/%Y/", storage=identity_storage)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"evidence #{self.pk}"
 
 
 class IndicatorValue(models.Model):

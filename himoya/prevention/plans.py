@@ -19,6 +19,7 @@ from himoya.prevention.models import (
     ActionPlan,
     Activity,
     ClosedQuarter,
+    Evidence,
     Goal,
     IndicatorValue,
     Objective,
@@ -391,6 +392,42 @@ def do_submit_report(
         request=request,
     )
     return report
+
+
+EVIDENCE_REFUSED = _("Attach evidence as a PDF document or a JPEG or PNG photograph.")
+
+
+def check_evidence(upload) -> str:
+    """Return the extension the file's content proves (pdf, jpg, png), or refuse it."""
+    from himoya.referrals import documents
+
+    try:
+        return documents.check_signed_form(upload)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": EVIDENCE_REFUSED}) from exc
+
+
+@transaction.atomic
+def do_attach_evidence(
+    report: ProgressReport, upload, *, description="", acting_user, request=None
+):
+    """Keep a document or photograph with a report, encrypted, under a neutral name."""
+    from django.core.files.base import File
+
+    ext = check_evidence(upload)
+    evidence = Evidence(report=report, description=description, uploaded_by=acting_user)
+    upload.seek(0)
+    evidence.file.save(f"evidence.{ext}", File(upload), save=False)
+    evidence.save()
+    record(
+        Action.CREATE,
+        actor=acting_user,
+        obj=evidence,
+        organisation=report.organisation,
+        fields=["file"],
+        request=request,
+    )
+    return evidence
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ urlpatterns = [
         views.progress_report,
         name="progress_report",
     ),
+    path("plans/evidence/<int:pk>/", views.evidence_file, name="plan_evidence"),
     path(
         "plans/reports/<int:report_id>/<slug:verb>/",
         views.progress_review,

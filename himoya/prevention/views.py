@@ -36,6 +36,7 @@ from himoya.prevention.forms import (
 from himoya.prevention.models import (
     ActionPlan,
     Activity,
+    Evidence,
     Participant,
     ProgressReport,
 )
@@ -316,10 +317,15 @@ def progress_report(request, activity_id, year, quarter):
     if existing is not None:
         initial = {"progress": existing.progress, "done": existing.done, "spent": existing.spent}
         initial |= {f"indicator_{v.indicator_id}": v.value for v in existing.values.all()}
-    form = ProgressReportForm(request.POST or None, activity=activity, initial=initial)
+    form = ProgressReportForm(
+        request.POST or None, request.FILES or None, activity=activity, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            plans.do_submit_report(
+            upload = form.cleaned_data.get("evidence")
+            if upload:
+                plans.check_evidence(upload)  # refuse before anything is written
+            report = plans.do_submit_report(
                 activity,
                 organisation=activity.responsible,
                 year=year,
@@ -331,6 +337,8 @@ def progress_report(request, activity_id, year, quarter):
                 acting_user=request.user,
                 request=request,
             )
+            if upload:
+                plans.do_attach_evidence(report, upload, acting_user=request.user, request=request)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -721,3 +729,34 @@ def awareness_add(request):
         "prevention/plan_part_form.html",
         {"form": form, "title": _("New awareness event")},
     )
+
+
+@login_required
+def evidence_file(request, pk):
+    """Show a report's evidence to its organisation and the plan's managers; audited."""
+    from django.http import FileResponse
+    from django.utils.cache import add_never_cache_headers
+
+    evidence = policy.get_or_404(
+        Evidence.objects.filter(
+            report__activity__objective__goal__plan__in=plans_access.plans_visible_to(request.user)
+        ).select_related("report__activity__objective__goal__plan"),
+        pk=pk,
+    )
+    # Photographs may show people: the reporting organisation and the plan's managers only.
+    plan = evidence.report.activity.objective.goal.plan
+    if not (
+        plans_access.can_manage(request.user, plan)
+        or evidence.report.organisation_id in plans_access.reporting_org_ids(request.user)
+    ):
+        raise Http404
+    record(Action.EXPORT, actor=request.user, obj=evidence, detail="evidence", request=request)
+    ext = evidence.file.name.rsplit(".", 1)[-1].lower()
+    types = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+    response = FileResponse(
+        evidence.file.open("rb"),
+        content_type=types.get(ext, "application/octet-stream"),
+        filename=f"evidence-{evidence.pk}.{ext}",
+    )
+    add_never_cache_headers(response)
+    return response

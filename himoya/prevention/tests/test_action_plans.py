@@ -373,3 +373,40 @@ def test_reminder_and_returned_report_on_the_reporters_home(
     login(officer)
     home = client.get("/").content.decode()
     assert "Add the number of women" in home
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_evidence_is_checked_by_content_stored_encrypted_and_shown_audited(
+    plan, client, login, police, coordinator, make_user, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from himoya.prevention.models import Evidence
+
+    activity = _activity(plan, "Train police officers")
+    officer = make_user(police, Role.SUPERVISOR)
+    url = f"/prevention/plans/activities/{activity.pk}/report/{YEAR}/{Q}/"
+    login(officer)
+    exe = SimpleUploadedFile("photo.png", b"MZ\x90\x00" + b"\x00" * 200)
+    bad = client.post(url, {"progress": "done", "done": "Course held", "evidence": exe})
+    assert bad.status_code == 200 and "Course held" in bad.content.decode()
+    assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
+    photo = SimpleUploadedFile("IMG_0042", _png())
+    ok = client.post(url, {"progress": "done", "done": "Course held", "evidence": photo})
+    assert ok.status_code == 302
+    evidence = Evidence.objects.get()
+    raw = (settings.HIMOYA_PRIVATE_ROOT / evidence.file.name).read_bytes()
+    assert not raw.startswith(b"\x89PNG")  # encrypted at rest
+    login(coordinator)
+    shown = client.get(f"/prevention/plans/evidence/{evidence.pk}/")
+    assert shown.status_code == 200 and b"".join(shown.streaming_content).startswith(b"\x89PNG")
+    assert AuditEvent.objects.filter(object_type="prevention.evidence", action="export").exists()
+    login(make_user(_activity(plan, "Identify and assist victims").responsible, Role.ORG_ADMIN))
+    assert client.get(f"/prevention/plans/evidence/{evidence.pk}/").status_code == 404
