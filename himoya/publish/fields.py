@@ -71,8 +71,9 @@ class Hierarchy:
 HIERARCHIES = {
     "yearOfRegistration": Hierarchy("year", 3),  # year → 2 years → 5 years → *
     "ageBroad": Hierarchy("age", 2),  # band → child/adult → *
-    "citizenship": Hierarchy("country", 2),  # country → frequent countries + "Other" → *
-    "CountryOfExploitation": Hierarchy("country", 2),
+    # country → UN sub-region → UN region → * (UN M49, as in CTDC's own region look-up)
+    "citizenship": Hierarchy("country", 3),
+    "CountryOfExploitation": Hierarchy("country", 3),
 }
 
 

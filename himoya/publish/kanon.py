@@ -6,7 +6,10 @@ step up its hierarchy; then drop the records still in classes smaller than k. Ev
 combination of the published quasi-identifiers then describes at least k persons.
 """
 
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -14,6 +17,13 @@ from himoya.publish.fields import SUPPRESSED, hierarchy
 
 NOT_RECORDED = ""
 OTHER = "Other"
+
+
+@cache
+def un_regions() -> dict[str, tuple[str, str]]:
+    """ISO 3166-1 alpha-2 → (UN M49 sub-region, region), from CTDC's region look-up."""
+    path = Path(__file__).resolve().parent / "data" / "un_regions.json"
+    return {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def as_text(series: pd.Series) -> pd.Series:
@@ -54,7 +64,10 @@ def generalise(series: pd.Series, field_name: str, level: int, frequent: set[str
 
         return series.map(majority)
     if h.kind == "country":
-        return series.where(series.isin(frequent) | (series == NOT_RECORDED), OTHER)
+        regions = un_regions()
+        return series.map(
+            lambda v: v if v == NOT_RECORDED else regions.get(v, (OTHER, OTHER))[level - 1]
+        )
     return pd.Series(SUPPRESSED, index=series.index)
 
 

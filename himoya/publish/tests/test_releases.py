@@ -200,3 +200,22 @@ def test_a_person_linked_across_organisations_is_one_record(make_org, make_user)
     officer = make_user(make_org("commission", is_national=True), Role.LINKAGE_OFFICER)
     do_link_persons([c.person for c in cases], acting_user=officer)
     assert len(population.rows(START, END, [], "all", ["gender"])) == 1
+
+
+def test_countries_generalise_to_un_sub_regions_then_regions():
+    from himoya.publish import kanon
+
+    values = pd.Series(["TJ", "RU", "", "AE"])
+    assert list(kanon.generalise(values, "citizenship", 1, set())) == [
+        "Central Asia",
+        "Eastern Europe",
+        "",
+        "Western Asia",
+    ]
+    assert list(kanon.generalise(values, "CountryOfExploitation", 2, set())) == [
+        "Asia",
+        "Europe",
+        "",
+        "Asia",
+    ]
+    assert set(kanon.generalise(values, "citizenship", 3, set())) == {"*"}
