@@ -175,7 +175,7 @@ def browser_sign_in(page, live_server, username, password="correct-horse-battery
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # the header's language form has one too
     page.wait_for_load_state()
     if device is not None:
         page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -17,7 +17,7 @@ from himoya.publish.models import Release
 LEVEL_NAMES = {
     "year": ["", "two-year periods", "five-year periods", "not published"],
     "age": ["", "child or adult", "not published"],
-    "country": ["", "UN sub-regions", "UN regions", "not published"],
+    "country": ["", "parts of the world (UN M49)", "continents (UN M49)", "not published"],
     "category": ["", "not published"],
 }
 
@@ -29,8 +29,8 @@ def _level(field: str, level: int) -> str:
         "two-year periods": _("two-year periods"),
         "five-year periods": _("five-year periods"),
         "child or adult": _("child or adult"),
-        "UN sub-regions": _("UN sub-regions"),
-        "UN regions": _("UN regions"),
+        "parts of the world (UN M49)": _("parts of the world (UN M49)"),
+        "continents (UN M49)": _("continents (UN M49)"),
         "not published": _("not published"),
     }
     kind = F.hierarchy(field).kind

@@ -98,15 +98,13 @@ def test_situation_step_is_short_and_transit_is_searchable_on_a_phone(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_without_script_the_plain_list_still_works(live_server, chromium, org, make_user):
+    from conftest import browser_sign_in
+
     make_user(org, Role.CASEWORKER, username="noscript")
     context = chromium.new_context(java_script_enabled=False, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "noscript")
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("main button[type=submit]")  # the header's language form has one too
-    page.wait_for_load_state()
+    browser_sign_in(page, live_server, "noscript")  # with the second factor caseworkers need
     _to_step_two(page, live_server)
     transit = page.locator("select[name=transit_countries]")
     assert transit.is_visible()
