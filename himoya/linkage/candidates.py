@@ -99,7 +99,7 @@ def candidate_pairs() -> list[Pair]:
     """Return the pairs to review, newest records first; decided and linked pairs left out."""
     blocked = _blocked_ids()
     ids = {i for pair in blocked for i in pair}
-    persons = Person.objects.select_related("organisation").in_bulk(ids)
+    persons = Person.objects.select_related("organisation").prefetch_related("cases").in_bulk(ids)
     links = dict(PersonLink.objects.values_list("person_id", "national_id"))
     decisions = {
         (d.first_id, d.second_id): d.fingerprint
@@ -123,3 +123,17 @@ def candidate_pairs() -> list[Pair]:
 def shared_name_count(a: Person, b: Person) -> int:
     """Return how many name words the two records share (by phonetic key)."""
     return len(_keys(a) & _keys(b))
+
+
+def linked_pairs() -> list[tuple[Person, Person]]:
+    """Return each linked record with the first record of its national identity."""
+    groups: dict[int, list[int]] = {}
+    for person_id, national in PersonLink.objects.values_list("person_id", "national_id"):
+        groups.setdefault(national, []).append(person_id)
+    ids = [(min(g), x) for g in groups.values() for x in sorted(g) if x != min(g)]
+    persons = (
+        Person.objects.select_related("organisation")
+        .prefetch_related("cases")
+        .in_bulk({i for pair in ids for i in pair})
+    )
+    return [(persons[x], persons[y]) for x, y in ids]

@@ -34,7 +34,11 @@ def queue(request):
         {"pair": p, "first": _side(p.first), "second": _side(p.second)}
         for p in candidates.candidate_pairs()
     ]
-    return render(request, "linkage/queue.html", {"rows": rows})
+    linked = [
+        {"first": _side(a), "second": _side(b), "ids": (a.pk, b.pk)}
+        for a, b in candidates.linked_pairs()
+    ]
+    return render(request, "linkage/queue.html", {"rows": rows, "linked": linked})
 
 
 @login_required

@@ -107,6 +107,7 @@ def test_confirm_links_the_pair_and_unlink_restores_the_count(world, client, log
     assert persons_count(orgs) == 1
     assert candidates.candidate_pairs() == []
     assert AuditEvent.objects.filter(detail=f"pair {a.pk}/{b.pk} confirmed").exists()
+    assert url in client.get("/linkage/").content.decode()  # listed under linked records
     assert client.post(url, {"step": "unlink"}).status_code == 302
     assert persons_count(orgs) == 2
     assert AuditEvent.objects.filter(detail="unlinked 1 person record").exists()
