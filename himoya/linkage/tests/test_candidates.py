@@ -111,6 +111,7 @@ def test_confirm_links_the_pair_and_unlink_restores_the_count(world, client, log
     assert client.post(url, {"step": "unlink"}).status_code == 302
     assert persons_count(orgs) == 2
     assert AuditEvent.objects.filter(detail="unlinked 1 person record").exists()
+    assert ids(candidates.candidate_pairs()) == {(a.pk, b.pk)}  # back for review
 
 
 def test_caseworker_gets_403_and_unrelated_pair_is_404(world, client, login, make_user):
