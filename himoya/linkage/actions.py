@@ -84,3 +84,51 @@ def do_unlink_person(person: Person, *, acting_user, request=None) -> None:
         detail="unlinked 1 person record",
         request=request,
     )
+
+
+def _decide(first: Person, second: Person, decision: str, acting_user, request) -> None:
+    from himoya.linkage.candidates import fingerprint
+    from himoya.linkage.models import PairDecision
+
+    PairDecision.objects.update_or_create(
+        first=first,
+        second=second,
+        defaults={
+            "decision": decision,
+            "fingerprint": fingerprint(first, second),
+            "decided_by": acting_user,
+        },
+    )
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        object_type="linkage.pair",
+        object_id=first.pk,
+        detail=f"pair {first.pk}/{second.pk} {decision}",
+        request=request,
+    )
+
+
+@transaction.atomic
+def do_confirm_pair(first: Person, second: Person, *, acting_user, request=None) -> int:
+    """Record that the pair is one person and link the two records."""
+    from himoya.linkage.models import PairDecision
+
+    _decide(first, second, PairDecision.Decision.CONFIRMED, acting_user, request)
+    return do_link_persons([first, second], acting_user=acting_user, request=request)
+
+
+@transaction.atomic
+def do_reject_pair(first: Person, second: Person, *, acting_user, request=None) -> None:
+    """Record that the pair are two people (until one of the records changes)."""
+    from himoya.linkage.models import PairDecision
+
+    _decide(first, second, PairDecision.Decision.REJECTED, acting_user, request)
+
+
+def do_reveal_pair_names(first: Person, second: Person, *, acting_user, request=None) -> None:
+    """Audit that the linkage officer opened both records' identities to compare names."""
+    from himoya.cases.actions import do_reveal_identity
+
+    for person in (first, second):
+        do_reveal_identity(person, acting_user=acting_user, request=request)

@@ -27,3 +27,34 @@ class PersonLink(models.Model):
 
     def __str__(self) -> str:
         return f"national person {self.national_id}"
+
+
+class PairDecision(models.Model):
+    """A linkage officer's verdict on one candidate pair (the smaller person id first)."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    first = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    # A keyed hash of the compared fields: a rejected pair returns only if a record changes.
+    fingerprint = models.CharField(max_length=64)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pair decision")
+        verbose_name_plural = _("pair decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="linkage_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="linkage_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}/{self.second_id}: {self.decision}"

@@ -1,0 +1,139 @@
+"""Candidate pairs: records of two bodies that may be one person (simple, exact rules).
+
+Two person records of different organisations are proposed when they have the same sex,
+the same date of birth (or, both without one, approximate ages within a year) and share at
+least one name word, compared by its phonetic key so Tajik, Russian and Latin spellings
+meet. A record with fewer than two name words is never proposed. Pairs already linked, and
+pairs rejected while their compared fields were as they are now, are left out.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+
+from himoya.cases.models import Person, PersonNameToken
+from himoya.cases.names import name_keys
+from himoya.crypto.keys import blind_index
+from himoya.linkage.models import PairDecision, PersonLink
+
+FINGERPRINT_PURPOSE = "linkage-pair"
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two person records that may be one person, the smaller id first."""
+
+    first: Person
+    second: Person
+    shared_names: int
+
+
+def _keys(person: Person) -> set[str]:
+    return name_keys(*(getattr(person, f) or "" for f in Person.NAME_FIELDS))
+
+
+def _age(person: Person) -> int | None:
+    match = _NUMBER.search(person.approximate_age or "")
+    return int(match.group()) if match else None
+
+
+def born_alike(a: Person, b: Person) -> bool:
+    """Tell whether the two records agree on birth: same date, or close approximate ages."""
+    if a.date_of_birth or b.date_of_birth:
+        return a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
+    age_a, age_b = _age(a), _age(b)
+    return age_a is not None and age_b is not None and abs(age_a - age_b) <= 1
+
+
+def fingerprint(a: Person, b: Person) -> str:
+    """Return a keyed hash of both records' compared fields (changes when one changes)."""
+    parts = []
+    for p in sorted((a, b), key=lambda p: p.pk):
+        born = p.date_of_birth.isoformat() if isinstance(p.date_of_birth, date) else ""
+        parts.append("|".join([p.sex, born, p.approximate_age or "", *sorted(_keys(p))]))
+    return blind_index("#".join(parts), FINGERPRINT_PURPOSE)
+
+
+def check_pair(a: Person, b: Person) -> Pair | None:
+    """Return the pair if the two records meet the rules, else None (ignores decisions)."""
+    if a.organisation_id == b.organisation_id or not a.sex or a.sex != b.sex:
+        return None
+    keys_a, keys_b = _keys(a), _keys(b)
+    if len(keys_a) < 2 or len(keys_b) < 2 or not keys_a & keys_b or not born_alike(a, b):
+        return None
+    first, second = sorted((a, b), key=lambda p: p.pk)
+    return Pair(first, second, len(keys_a & keys_b))
+
+
+def linked_together(a: Person, b: Person) -> bool:
+    """Tell whether the two records already belong to the same national identity."""
+    links = dict(
+        PersonLink.objects.filter(person_id__in=[a.pk, b.pk]).values_list(
+            "person_id", "national_id"
+        )
+    )
+    return len(links) == 2 and links[a.pk] == links[b.pk]
+
+
+def _blocked_ids() -> set[tuple[int, int]]:
+    """Return id pairs of different organisations, same sex, sharing a name token hash."""
+    token = PersonNameToken._meta.db_table
+    person = Person._meta.db_table
+    sql = f"""
+        SELECT DISTINCT a.person_id, b.person_id
+        FROM {token} a
+        JOIN {token} b ON b.token_hash = a.token_hash AND b.person_id > a.person_id
+        JOIN {person} pa ON pa.id = a.person_id
+        JOIN {person} pb ON pb.id = b.person_id
+        WHERE pa.organisation_id <> pb.organisation_id AND pa.sex = pb.sex AND pa.sex <> ''
+    """  # noqa: S608  (table names from the models, no user input)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {(x, y) for x, y in cursor.fetchall()}
+
+
+def candidate_pairs() -> list[Pair]:
+    """Return the pairs to review, newest records first; decided and linked pairs left out."""
+    blocked = _blocked_ids()
+    ids = {i for pair in blocked for i in pair}
+    persons = Person.objects.select_related("organisation").prefetch_related("cases").in_bulk(ids)
+    links = dict(PersonLink.objects.values_list("person_id", "national_id"))
+    decisions = {
+        (d.first_id, d.second_id): d.fingerprint
+        for d in PairDecision.objects.filter(decision=PairDecision.Decision.REJECTED)
+    }
+    out = []
+    for x, y in blocked:
+        a, b = persons[x], persons[y]
+        if x in links and links.get(y) == links[x]:
+            continue
+        pair = check_pair(a, b)
+        if pair is None:
+            continue
+        if decisions.get((x, y)) == fingerprint(a, b):
+            continue
+        out.append(pair)
+    out.sort(key=lambda p: (-p.second.pk, -p.first.pk))
+    return out
+
+
+def shared_name_count(a: Person, b: Person) -> int:
+    """Return how many name words the two records share (by phonetic key)."""
+    return len(_keys(a) & _keys(b))
+
+
+def linked_pairs() -> list[tuple[Person, Person]]:
+    """Return each linked record with the first record of its national identity."""
+    groups: dict[int, list[int]] = {}
+    for person_id, national in PersonLink.objects.values_list("person_id", "national_id"):
+        groups.setdefault(national, []).append(person_id)
+    ids = [(min(g), x) for g in groups.values() for x in sorted(g) if x != min(g)]
+    persons = (
+        Person.objects.select_related("organisation")
+        .prefetch_related("cases")
+        .in_bulk({i for pair in ids for i in pair})
+    )
+    return [(persons[x], persons[y]) for x, y in ids]
