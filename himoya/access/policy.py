@@ -93,12 +93,14 @@ def require(user, perm: str, organisation=None, *, request=None) -> None:
 
 
 def roles_needing_second_factor() -> frozenset[str]:
-    """Roles that sign in with a TOTP code: every one that can reveal identities or read
-    the audit log, and those the settings add (admins, coordinators)."""
+    """Roles that sign in with a TOTP code: every one that can reveal identities (the
+    linkage officer too), or read the audit log, and those the settings add."""
     from django.conf import settings
 
     sensitive = {
-        r for r, perms in MATRIX.items() if {roles.VIEW_IDENTITY, roles.VIEW_AUDIT} & perms
+        r
+        for r, perms in MATRIX.items()
+        if {roles.VIEW_IDENTITY, roles.VIEW_AUDIT, roles.LINK_PERSONS} & perms
     }
     return frozenset(sensitive | set(settings.HIMOYA_REQUIRE_2FA_ROLES))
 
