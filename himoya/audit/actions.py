@@ -122,10 +122,15 @@ def record_permission_denied(user, perm: str, organisation=None, *, request=None
 
 def _home_organisation_id(user):
     """Return the organisation a sign-in event is filed under: the user's first one."""
-    from himoya.access import policy
+    # Not through the access policy: the policy records its denials here (no import circle).
+    from himoya.organisations.models import Membership
 
-    found = policy.memberships(user)
-    return found[0].organisation_id if found else None
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .order_by("pk")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
 
 
 def on_logged_in(sender, request, user, **kwargs):

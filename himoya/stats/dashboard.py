@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from himoya.access import policy, roles
-from himoya.stats import engine, periods, protection
+from himoya.stats import cache, engine, periods, protection
 from himoya.stats.indicators import INDICATORS, UNITS
 
 # What the national page shows: (chart id, title, indicator, breakdown, chart type).
@@ -66,7 +66,7 @@ def build(period, scope, user) -> dict:
         if key in INDICATORS:
             wanted.setdefault(key, []).append(())
     tables: dict = {}
-    with engine.shared_scans():
+    with cache.shared_scans():
         return _build(period, scope, user, panels, wanted, tables)
 
 

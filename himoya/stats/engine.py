@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 
-from himoya.stats import protection
+from himoya.stats import labels, protection
+from himoya.stats.cache import shared_cache
 from himoya.stats.periods import Period
+from himoya.vocab import registry
 
 
 @dataclass(frozen=True)
@@ -179,8 +180,6 @@ def _dim_expr(source: Source, key: str, additive: bool = False) -> str:
     if key == "year":
         return "f.d" if additive and connection.vendor == "postgresql" else _year_expr("f.d")
     if key in ("sex_age", "majority"):
-        from himoya.stats.indicators import child_age_groups
-
         child = "f.age_group IN (" + ", ".join(f"'{c}'" for c in child_age_groups()) + ")"
         if key == "majority":
             return f"CASE WHEN {child} THEN 'child' WHEN f.age_group <> '' THEN 'adult' END"
@@ -195,9 +194,15 @@ def _dim_expr(source: Source, key: str, additive: bool = False) -> str:
     return f"f.{dim.column or dim.key}"
 
 
-def _labels_for(source: Source, by: Sequence[str], key: tuple) -> tuple[str, ...]:
-    from himoya.stats import labels
+def child_age_groups() -> list[str]:
+    """Age-group codes that mean a child (under 18)."""
+    codes = ["child"]
+    if "age_group" in registry.names():
+        codes += [c.code for c in registry.children("age_group", "child")]
+    return codes
 
+
+def _labels_for(source: Source, by: Sequence[str], key: tuple) -> tuple[str, ...]:
     return tuple(labels.label(source, dim, value) for dim, value in zip(by, key, strict=True))
 
 
@@ -307,24 +312,6 @@ def fact_queryset(indicator, scope, multi, filters, period, prev, columns):
     return qs
 
 
-_shared: ContextVar[dict | None] = ContextVar("himoya_stats_shared", default=None)
-
-
-@contextmanager
-def shared_scans():
-    """Let every indicator counted inside share the look-ups that do not depend on it."""
-    token = _shared.set({})
-    try:
-        yield
-    finally:
-        _shared.reset(token)
-
-
-def shared_cache() -> dict | None:
-    """What the figures counted inside `shared_scans()` share (None outside it)."""
-    return _shared.get()
-
-
 def _repeated(source: Source) -> dict[str, list | Q]:
     """Find the units and persons that have more than one fact row at all.
 
@@ -333,7 +320,7 @@ def _repeated(source: Source) -> dict[str, list | Q]:
     cell. The look-up ignores the period, the scope and the indicator's filters (a
     superset is still exact), so every figure of a page over the same facts shares it.
     """
-    cache = _shared.get()
+    cache = shared_cache()
     key = source.key if source.everything is None else source.everything().model._meta.label
     if cache is not None and key in cache:
         return cache[key]

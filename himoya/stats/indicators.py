@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.stats.engine import Dimension, Indicator, Source
 from himoya.stats.labels import organisation_name
-from himoya.vocab import registry
 
 # --- cases ---------------------------------------------------------------------------
 
@@ -56,14 +55,6 @@ CASE_DIMENSIONS = (
     Dimension("month", _("Month")),
     Dimension("year", _("Year")),
 )
-
-
-def child_age_groups() -> list[str]:
-    """Age-group codes that mean a child (under 18)."""
-    codes = ["child"]
-    if "age_group" in registry.names():
-        codes += [c.code for c in registry.children("age_group", "child")]
-    return codes
 
 
 def _has_undated_imports() -> bool:

@@ -5,12 +5,12 @@ from datetime import date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from himoya.stats.cache import shared_cache
 from himoya.vocab import registry
 
 
 def _organisation_name(pk) -> str:
     from himoya.organisations.models import Organisation
-    from himoya.stats.engine import shared_cache
 
     cache = shared_cache()
     if cache is None:  # outside a page or report: one look-up

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from himoya.stats import engine
+from himoya.stats import cache, engine
 from himoya.stats.indicators import INDICATORS
 
 
@@ -168,7 +168,7 @@ def build(
     for spec in report.tables:
         by_indicator.setdefault(spec.indicator, []).append(spec)
     computed: dict[tuple[str, tuple], engine.Table] = {}
-    with engine.shared_scans():
+    with cache.shared_scans():
         for n, (key, specs) in enumerate(by_indicator.items(), start=1):
             tables = engine.compute_many(INDICATORS[key], period, scope, [s.by for s in specs])
             for spec in specs:

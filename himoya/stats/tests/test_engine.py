@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from himoya.access.roles import Role
-from himoya.stats import engine, periods
+from himoya.stats import cache, engine, periods
 from himoya.stats.indicators import INDICATORS
 from himoya.stats.tests.factories import register
 
@@ -208,7 +208,7 @@ def test_organisation_labels_cost_one_query_whatever_the_number_of_organisations
         for _ in range(count):
             org = make_org()
             register(org, make_user(org, Role.CASEWORKER), on=date(2026, 5, 1))
-        with engine.shared_scans(), CaptureQueriesContext(connection) as seen:
+        with cache.shared_scans(), CaptureQueriesContext(connection) as seen:
             table = engine.compute(
                 INDICATORS["cases"], periods.year(2026), NATIONAL, ("organisation",)
             )
