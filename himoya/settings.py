@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "himoya.core.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "himoya.core.middleware.NulInQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,9 +1,24 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+
+
+class NulInQueryMiddleware:
+    """Answer 400 to a query string with a NUL byte: no text field may hold one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from himoya.core import searches
 from himoya.justice import actions, forms, queries
 from himoya.justice.models import Proceeding, case_number_key
 from himoya.organisations.models import Organisation
-from himoya.stats import protection
+from himoya.stats import periods, protection
 from himoya.vocab import registry
 
 
@@ -465,8 +465,10 @@ def justice_figures(request):
         policy.require(request.user, roles.VIEW_STATS_ORG, request=request)
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
+        year = periods.year(periods.parse_int(request.GET, "year")).start.year
+    except periods.PeriodError:
+        if request.GET.get("year"):
+            raise BadRequest("year") from None
         year = today.year
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     # National figures are protected (cell-key method) unless the exact grant is held.

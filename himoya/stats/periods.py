@@ -153,36 +153,43 @@ NOT_A_NUMBER = {
     "month": gettext_lazy("A month is a number from 1 to 12."),
 }
 
+BOUNDS = {"year": (1000, 9999), "quarter": (1, 4), "month": (1, 12)}
 
-def _int(params, name: str) -> int:
+
+def parse_int(params, name: str) -> int:
+    """Read a year, quarter or month from URL parameters, or raise PeriodError."""
     raw = (params.get(name) or "").strip()
     if not raw:
         raise PeriodError(str(MISSING[name]))
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise PeriodError(str(NOT_A_NUMBER[name])) from None
+    low, high = BOUNDS[name]
+    if not low <= value <= high:  # date() would fail on year -1 or year 10**19
+        raise PeriodError(str(NOT_A_NUMBER[name]))
+    return value
 
 
 def from_params(params, today: date) -> Period:
     """Build a period from URL parameters; the default is January to the current month."""
     kind = params.get("period") or "ytd"
     if kind == "year":
-        p = year(_int(params, "year"))
+        p = year(parse_int(params, "year"))
     elif kind == "quarter":
-        p = quarter(_int(params, "year"), _int(params, "quarter"))
+        p = quarter(parse_int(params, "year"), parse_int(params, "quarter"))
     elif kind == "month":
-        p = month(_int(params, "year"), _int(params, "month"))
+        p = month(parse_int(params, "year"), parse_int(params, "month"))
     elif kind == "ytd":
-        y = _int(params, "year") if params.get("year") else today.year
+        y = parse_int(params, "year") if params.get("year") else today.year
         m = (
-            _int(params, "month")
+            parse_int(params, "month")
             if params.get("month")
             else (today.month if y == today.year else 12)
         )
         p = january_to(y, m)
     elif kind == "reporting":
-        p = reporting_year(_int(params, "year"))
+        p = reporting_year(parse_int(params, "year"))
     elif kind == "custom":
         try:
             p = custom(
