@@ -143,12 +143,21 @@ def browser_context(chromium):
         options.setdefault("locale", "tg-TJ")
         ctx = chromium.new_context(**(PHONE if phone else {}), **options)
         ctx.set_default_timeout(10_000)
+        ctx.on("page", lambda page: page.on("console", _note_policy_violation))
         contexts.append(ctx)
         return ctx
+
+    violations: list[str] = []
+
+    def _note_policy_violation(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
 
     yield new_context
     for ctx in contexts:
         ctx.close()
+    # Every browser test is also a test that no page needs more than the policy allows.
+    assert violations == [], violations
 
 
 @pytest.fixture

@@ -21,6 +21,18 @@ class NulInQueryMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features (camera, location, …) that no page uses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class NoStoreMiddleware:
     """Forbid caching any page served to a signed-in person (identity pages, downloads).
 

@@ -51,8 +51,15 @@
       }
     });
   }
+  function submitOnChange() {
+    // The language switch sends itself when a language is chosen (no inline handler: CSP).
+    document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+  }
   function init() {
     menu();
+    submitOnChange();
     document.querySelectorAll("main table").forEach(labelCells);
   }
 
