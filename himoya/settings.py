@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "himoya.publish",
     "himoya.linkage",
     "himoya.interop",
+    "himoya.backups",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,10 @@ HIMOYA_PRIVATE_ROOT = Path(os.environ.get("HIMOYA_PRIVATE_ROOT", PROJECT_DIR / "
 HIMOYA_AUDIT_CHECKPOINT_DIR = Path(
     os.environ.get("HIMOYA_AUDIT_CHECKPOINT_DIR", PROJECT_DIR / "var" / "audit-checkpoints")
 )
+# `himoya backup` writes here (keep it on another disk, and copy it off the machine);
+# backups older than HIMOYA_BACKUP_KEEP_DAYS are deleted after a new one is verified.
+HIMOYA_BACKUP_DIR = Path(os.environ.get("HIMOYA_BACKUP_DIR", PROJECT_DIR / "var" / "backups"))
+HIMOYA_BACKUP_KEEP_DAYS = float(os.environ.get("HIMOYA_BACKUP_KEEP_DAYS", "30"))
 # Exports and import uploads are deleted this many hours after they were written.
 HIMOYA_FILE_RETENTION_HOURS = float(os.environ.get("HIMOYA_FILE_RETENTION_HOURS", "24"))
 # A running job whose heartbeat is older than this is taken for dead (worker crashed).
