@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "himoya.linkage",
     "himoya.interop",
     "himoya.backups",
+    "himoya.retention",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,13 @@ HIMOYA_BACKUP_DIR = Path(os.environ.get("HIMOYA_BACKUP_DIR", PROJECT_DIR / "var"
 HIMOYA_BACKUP_KEEP_DAYS = float(os.environ.get("HIMOYA_BACKUP_KEEP_DAYS", "30"))
 # Exports and import uploads are deleted this many hours after they were written.
 HIMOYA_FILE_RETENTION_HOURS = float(os.environ.get("HIMOYA_FILE_RETENTION_HOURS", "24"))
+# Retention periods in days (0 keeps the records forever); see himoya/retention/actions.py.
+HIMOYA_RETAIN_CLOSED_CASES_DAYS = float(os.environ.get("HIMOYA_RETAIN_CLOSED_CASES_DAYS", "1826"))
+HIMOYA_RETAIN_HOTLINE_DAYS = float(os.environ.get("HIMOYA_RETAIN_HOTLINE_DAYS", "365"))
+HIMOYA_RETAIN_NOT_VICTIM_SCREENINGS_DAYS = float(
+    os.environ.get("HIMOYA_RETAIN_NOT_VICTIM_SCREENINGS_DAYS", "365")
+)
+HIMOYA_RETAIN_AUDIT_DAYS = float(os.environ.get("HIMOYA_RETAIN_AUDIT_DAYS", "3650"))
 # A running job whose heartbeat is older than this is taken for dead (worker crashed).
 HIMOYA_JOB_HEARTBEAT_SECONDS = int(os.environ.get("HIMOYA_JOB_HEARTBEAT_SECONDS", "30"))
 HIMOYA_JOB_DEAD_AFTER_SECONDS = int(os.environ.get("HIMOYA_JOB_DEAD_AFTER_SECONDS", "180"))

@@ -312,6 +312,39 @@ def _compare_with_checkpoints(report, files, seen, base_id, base_count) -> None:
     report.against_checkpoint = bool(report.reason)
 
 
+def purge_events_before(cutoff, *, dry_run: bool = False) -> int:
+    """Remove the events older than `cutoff` from the chain's start; return how many.
+
+    The head's base moves to the last removed event (the append-only trigger lets a
+    DELETE through only up to it), and a keyed event vouching for the new start is
+    appended, so a base moved by hand does not verify.
+    """
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        last = (
+            AuditEvent.objects.filter(at__lt=cutoff, id__gt=head.base_id)
+            .order_by("-id")
+            .values_list("id", "hash")
+            .first()
+        )
+        if last is None:
+            return 0
+        removed = AuditEvent.objects.filter(id__lte=last[0]).count()
+        if dry_run:
+            return removed
+        head.base_id, head.base_hash = last
+        head.base_count += removed
+        head.save(update_fields=["base_id", "base_hash", "base_count"])
+        AuditEvent.objects.filter(id__lte=last[0]).delete()
+        record(
+            Action.DELETE,
+            object_type="audit.chain",
+            object_id=last[0],
+            detail=base_note(head.base_id, head.base_count, head.base_hash),
+        )
+    return removed
+
+
 def find_event_with_hash(value: str) -> AuditEvent | None:
     """Return the event whose hash is `value` (an anchor noted down earlier), if present."""
     return AuditEvent.objects.filter(hash=value).first()
