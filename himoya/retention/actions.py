@@ -14,7 +14,7 @@ Anonymised means the statistical facts stay (sex, age group, citizenship, region
 of exploitation, dates, status, services, outcomes: every figure still counts the case)
 and everything that names or locates the person goes: the identity fields, the name
 search tokens, the district, free-text places and reasons, consent witnesses, guardians
-and signed forms, risk notes, the callers of linked hotline contacts. A person is
+and signed forms, risk and service notes, the callers of linked hotline contacts. A person is
 anonymised only when every case of theirs is due, so nobody still assisted loses a name.
 
 A legal hold on a case keeps the case, its person and its hotline contacts whole; while
@@ -143,7 +143,7 @@ def held_due_cases(cutoff_date) -> int:
 
 def anonymise_person(person, now) -> int:
     """Drop a person's identity and the identifying details of all their cases."""
-    from himoya.assistance.models import RiskAssessment
+    from himoya.assistance.models import RiskAssessment, ServiceDelivery
     from himoya.cases.models import Person, PersonNameToken, StatusDecision, TraffickingSituation
     from himoya.hotline.models import HotlineContact
     from himoya.referrals.models import Consent
@@ -166,6 +166,7 @@ def anonymise_person(person, now) -> int:
             cross_border_override_reason="",
         )
         StatusDecision.objects.filter(case=case).update(basis="", review_note="")
+        ServiceDelivery.objects.filter(case=case).update(notes="")
         for consent in Consent.objects.filter(case=case):
             if consent.form_file:
                 consent.form_file.delete(save=False)

@@ -187,7 +187,10 @@ def test_purge_report_with_counts_is_in_the_audit_log(closed_case, capsys):
 
 
 def test_old_audit_events_leave_the_chain_and_it_still_verifies(
-    org, caseworker, settings, tamper  # noqa: F811
+    org,
+    caseworker,
+    settings,
+    tamper,  # noqa: F811
 ):
     from himoya.audit.actions import Action, record
 
