@@ -74,7 +74,7 @@ def write_checkpoint(folder: Path | None = None) -> Checkpoint:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-    return Checkpoint(path, head.count, last_id, last_hash, data["at"], True)
+    return Checkpoint(path, head.count, last_id, last_hash, str(data["at"]), True)
 
 
 def read_checkpoints(folder: Path | None = None) -> list[Checkpoint]:

@@ -78,7 +78,7 @@ def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
             consent_rows.append(
                 [
                     case.reference,
-                    consent.purpose_label(),
+                    consent.purpose_label,
                     consent.get_status_display(),
                     _date(consent.decided_on),
                 ]
@@ -127,7 +127,7 @@ def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
     names = {c.organisation_id: c.organisation.name for c in cases}
     from himoya.organisations.models import Organisation
 
-    missing = {e.organisation_id for e in events} - set(names) - {None}
+    missing = {e.organisation_id for e in events if e.organisation_id} - set(names)
     names.update({o.pk: o.name for o in Organisation.objects.filter(pk__in=missing)})
     for event in events[:500]:
         seen.append(

@@ -13,6 +13,7 @@ from himoya.access.roles import Role
 from himoya.audit.actions import verify_chain
 from himoya.audit.checkpoints import write_checkpoint
 from himoya.audit.models import AuditEvent
+from himoya.audit.tests.conftest import tamper  # noqa: F401
 from himoya.cases.actions import do_register_case
 from himoya.cases.models import Case, Person, PersonNameToken
 from himoya.hotline.models import HotlineContact
@@ -25,7 +26,6 @@ from himoya.retention.actions import (
 )
 from himoya.screening import rule
 from himoya.screening.models import Screening
-from himoya.audit.tests.conftest import tamper  # noqa: F401
 from himoya.screening.tests.conftest import make_screening, national  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
 from himoya.cases.actions import do_register_case
+from himoya.referrals.models import Consent
 from himoya.retention.models import LegalHold
 
 pytestmark = pytest.mark.django_db
@@ -63,9 +64,19 @@ def test_subject_access_report_in_the_persons_language(
     assert "Гулнора" not in event.detail
 
 
-def test_the_report_lists_who_saw_the_records(client, login, caseworker, case):
+def test_the_report_lists_consents_and_who_saw_the_records(client, login, caseworker, case):
+    Consent.objects.create(
+        case=case,
+        organisation=case.organisation,
+        purpose="referral",
+        status="refused",
+        decided_on=case.registered_on,
+        method="verbal",
+        recorded_by=caseworker,
+    )
     login(caseworker)
     text = pdf_text(report(client, case, "en"))
+    assert "Refused" in text
     assert "Who saw or changed your records" in text
     with translation.override("en"):
         assert case.organisation.name in text

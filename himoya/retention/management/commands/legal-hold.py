@@ -47,6 +47,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"Legal hold {dict(place='placed', lift='lifted')[subcommand]}: {opts['reference']}."
+                f"Legal hold {'placed' if subcommand == 'place' else 'lifted'}: "
+                f"{opts['reference']}."
             )
         )
