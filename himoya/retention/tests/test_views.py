@@ -43,8 +43,8 @@ def report(client, case, language):
 @pytest.mark.parametrize(
     "language, title",
     [
-        ("ru", "Ваши персональные данные в Himoya"),
-        ("tg", "Маълумоти шахсии шумо дар Himoya"),
+        ("ru", "Ваши персональные данные в Химое"),
+        ("tg", "Маълумоти шахсии шумо дар Ҳимоя"),
         ("en", "Your personal data held in Himoya"),
     ],
 )
