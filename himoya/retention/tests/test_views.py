@@ -118,6 +118,7 @@ def test_caseworker_cannot_place_a_legal_hold(client, login, caseworker, case):
     login(caseworker)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "legal-hold" not in page
+    assert f"/retention/cases/{case.pk}/subject-access/" in page
     response = client.post(
         f"/retention/cases/{case.pk}/legal-hold/", {"action": "place", "reason": "x"}
     )
