@@ -142,3 +142,11 @@ def test_rechain_refuses_a_broken_chain_and_changes_nothing(events, tamper):
     with pytest.raises(CommandError, match=f"broken at event #{events[1].pk} already"):
         call_command("audit", "rechain")
     assert list(AuditEvent.objects.order_by("id").values_list("hash", flat=True)) == before
+
+
+def test_unwritable_checkpoint_directory_is_a_clear_error(events, settings, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    settings.HIMOYA_AUDIT_CHECKPOINT_DIR = blocked / "checkpoints"
+    with pytest.raises(CommandError, match="Cannot write to HIMOYA_AUDIT_CHECKPOINT_DIR"):
+        call_command("audit", "checkpoint")

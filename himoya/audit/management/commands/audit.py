@@ -52,7 +52,12 @@ class Command(BaseCommand):
             if opts.get("public_key"):
                 self.stdout.write(keys.public_key())
                 return
-            cp = write_checkpoint()
+            try:
+                cp = write_checkpoint()
+            except OSError as exc:
+                raise CommandError(
+                    f"Cannot write to HIMOYA_AUDIT_CHECKPOINT_DIR: {exc.strerror} ({exc.filename})."
+                ) from exc
             self.stdout.write(
                 f"Checkpoint written: {cp.path} ({cp.count} events, last #{cp.last_id})."
             )
