@@ -27,6 +27,13 @@ def private_root(settings, tmp_path):
     return settings.HIMOYA_PRIVATE_ROOT
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings, tmp_path):
+    """Keep each test's audit checkpoints in its own folder (they describe its database)."""
+    settings.HIMOYA_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    return settings.HIMOYA_AUDIT_CHECKPOINT_DIR
+
+
 @pytest.fixture
 def make_org(db):
     from himoya.organisations.models import Organisation

@@ -49,6 +49,14 @@ if not INDEX_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("HIMOYA_INDEX_KEY must be set when HIMOYA_DEBUG is off.")
     INDEX_KEY = DEV_FIELD_KEY  # derived from the first development key, which never rotates
+# Audit key: keys the audit log's hash chain (HMAC) and signs its checkpoints; it lives
+# outside the database, so whoever can rewrite the table cannot recompute the chain.
+DEV_AUDIT_KEY = "dev:ZGV2LW9ubHktYXVkaXQta2V5LW5vdC1mb3ItcmVhbC1kYXRh"
+AUDIT_KEY = os.environ.get("HIMOYA_AUDIT_KEY", "")
+if not AUDIT_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("HIMOYA_AUDIT_KEY must be set when HIMOYA_DEBUG is off.")
+    AUDIT_KEY = DEV_AUDIT_KEY
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -86,6 +94,8 @@ INSTALLED_APPS = [
     "himoya.publish",
     "himoya.linkage",
     "himoya.interop",
+    "himoya.backups",
+    "himoya.retention",
 ]
 
 MIDDLEWARE = [
@@ -281,8 +291,24 @@ HIMOYA_COUNTRY = os.environ.get("HIMOYA_COUNTRY", "TJ")
 # Files that hold identities (exports, uploads, signed consent forms, transient files a
 # library needs on disk) live here, encrypted, owner-only; never under MEDIA_ROOT or /tmp.
 HIMOYA_PRIVATE_ROOT = Path(os.environ.get("HIMOYA_PRIVATE_ROOT", PROJECT_DIR / "var" / "private"))
+# Signed checkpoints of the audit chain (`himoya audit checkpoint`) are written here: a
+# directory outside the database, ideally on another machine or an append-only mount.
+HIMOYA_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("HIMOYA_AUDIT_CHECKPOINT_DIR", PROJECT_DIR / "var" / "audit-checkpoints")
+)
+# `himoya backup` writes here (keep it on another disk, and copy it off the machine);
+# backups older than HIMOYA_BACKUP_KEEP_DAYS are deleted after a new one is verified.
+HIMOYA_BACKUP_DIR = Path(os.environ.get("HIMOYA_BACKUP_DIR", PROJECT_DIR / "var" / "backups"))
+HIMOYA_BACKUP_KEEP_DAYS = float(os.environ.get("HIMOYA_BACKUP_KEEP_DAYS", "30"))
 # Exports and import uploads are deleted this many hours after they were written.
 HIMOYA_FILE_RETENTION_HOURS = float(os.environ.get("HIMOYA_FILE_RETENTION_HOURS", "24"))
+# Retention periods in days (0 keeps the records forever); see himoya/retention/actions.py.
+HIMOYA_RETAIN_CLOSED_CASES_DAYS = float(os.environ.get("HIMOYA_RETAIN_CLOSED_CASES_DAYS", "1826"))
+HIMOYA_RETAIN_HOTLINE_DAYS = float(os.environ.get("HIMOYA_RETAIN_HOTLINE_DAYS", "365"))
+HIMOYA_RETAIN_NOT_VICTIM_SCREENINGS_DAYS = float(
+    os.environ.get("HIMOYA_RETAIN_NOT_VICTIM_SCREENINGS_DAYS", "365")
+)
+HIMOYA_RETAIN_AUDIT_DAYS = float(os.environ.get("HIMOYA_RETAIN_AUDIT_DAYS", "3650"))
 # A running job whose heartbeat is older than this is taken for dead (worker crashed).
 HIMOYA_JOB_HEARTBEAT_SECONDS = int(os.environ.get("HIMOYA_JOB_HEARTBEAT_SECONDS", "30"))
 HIMOYA_JOB_DEAD_AFTER_SECONDS = int(os.environ.get("HIMOYA_JOB_DEAD_AFTER_SECONDS", "180"))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/2fa/setup/", org_views.otp_setup, name="otp_setup"),
     path("lang/", org_views.set_language, name="set_language"),
     path("orgs/", include("himoya.organisations.urls")),
+    path("retention/", include("himoya.retention.urls")),
     path("audit/", include("himoya.audit.urls")),
     path("jobs/", include("himoya.core.urls")),
     path("vocab/", include("himoya.vocab.urls")),

@@ -205,22 +205,41 @@ def _locked_before(username: str, request, limit: int) -> bool:
 
 @dataclass
 class ChainReport:
-    """The outcome of a walk along the chain."""
+    """The outcome of a walk along the chain (and of the comparison with checkpoints)."""
 
     checked: int
     broken_id: int | None = None  # the first event that does not hold
     reason: str = ""
     last_good_id: int | None = None
     head_hash: str = GENESIS
+    checkpoints: int = 0  # signed checkpoints the chain was compared with
+    latest_checkpoint: str = ""
+    against_checkpoint: bool = False  # the chain holds, but does not match a checkpoint
 
     @property
     def ok(self) -> bool:
         return not self.reason
 
 
-def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the chain in order and name the first event whose hash does not hold."""
-    prev = GENESIS
+def base_note(base_id: int, base_count: int, base_hash: str) -> str:
+    """The words a purge event uses to vouch for the chain's new start (see verify_chain)."""
+    return f"chain now starts after event #{base_id} ({base_count} events), hash {base_hash}"
+
+
+def verify_chain(batch_size: int = 5000, *, checkpoints: bool = True) -> ChainReport:
+    """Walk the chain in order, name the first event that does not hold, then compare
+    the chain with every signed checkpoint in HIMOYA_AUDIT_CHECKPOINT_DIR."""
+    from himoya.audit.checkpoints import read_checkpoints
+
+    head = AuditHead.objects.filter(pk=1).first()
+    base_id = head.base_id if head else 0
+    base_count = head.base_count if head else 0
+    prev = (head.base_hash if head else "") or GENESIS
+    files = read_checkpoints() if checkpoints else []
+    wanted = {c.last_id for c in files if c.signed}
+    seen: dict[int, tuple[int, str]] = {}  # id -> (position in the chain, hash)
+    base_vouched = base_id == 0
+    note = base_note(base_id, base_count, prev)
     checked = 0
     last_good = None
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
@@ -236,18 +255,99 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         prev = event.hash
         last_good = event.pk
         checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
+        if event.pk in wanted:
+            seen[event.pk] = (base_count + checked, event.hash)
+        if not base_vouched and event.object_type == "audit.chain" and event.detail == note:
+            base_vouched = True
     if head is None:
-        if checked:
-            return ChainReport(checked, None, "the chain's head record is missing", last_good)
-        return ChainReport(0)
-    if head.last_hash != prev or head.count != checked:
-        if head.count > checked:
-            reason = f"{head.count - checked} events are missing from the end of the chain"
+        report = (
+            ChainReport(checked, None, "the chain's head record is missing", last_good)
+            if checked
+            else ChainReport(0)
+        )
+    elif head.last_hash != prev or head.count != base_count + checked:
+        if head.count > base_count + checked:
+            reason = (
+                f"{head.count - base_count - checked} events are missing from the end of the chain"
+            )
         else:
             reason = "the chain does not end where its head record says"
-        return ChainReport(checked, None, reason, last_good, prev)
-    return ChainReport(checked, None, "", last_good, prev)
+        report = ChainReport(checked, None, reason, last_good, prev)
+    elif not base_vouched:
+        report = ChainReport(
+            checked,
+            None,
+            "the chain's start was moved without a purge event vouching for it",
+            last_good,
+            prev,
+        )
+    else:
+        report = ChainReport(checked, None, "", last_good, prev)
+    if report.ok and files:
+        _compare_with_checkpoints(report, files, seen, base_id, base_count)
+    return report
+
+
+def _compare_with_checkpoints(report, files, seen, base_id, base_count) -> None:
+    report.against_checkpoint = True
+    for cp in files:
+        if not cp.signed:
+            report.reason = (
+                f"checkpoint {cp.name} does not carry a valid signature of this audit key "
+                "(forged or damaged)"
+            )
+            return
+        if cp.count == 0 or (cp.last_id <= base_id and cp.count <= base_count):
+            continue  # nothing to find, or removed by a purge that the chain vouches for
+        if cp.last_id not in seen:
+            report.reason = (
+                f"event #{cp.last_id}, the last of {cp.count} events signed in checkpoint "
+                f"{cp.name}, is not in the chain: the log was truncated or rewritten"
+            )
+            return
+        position, value = seen[cp.last_id]
+        if value != cp.last_hash or position != cp.count:
+            report.reason = (
+                f"the chain up to event #{cp.last_id} differs from checkpoint {cp.name}: "
+                "the log was rewritten"
+            )
+            return
+        report.checkpoints += 1
+        report.latest_checkpoint = cp.name
+    report.against_checkpoint = bool(report.reason)
+
+
+def purge_events_before(cutoff, *, dry_run: bool = False) -> int:
+    """Remove the events older than `cutoff` from the chain's start; return how many.
+
+    The head's base moves to the last removed event (the append-only trigger lets a
+    DELETE through only up to it), and a keyed event vouching for the new start is
+    appended, so a base moved by hand does not verify.
+    """
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        last = (
+            AuditEvent.objects.filter(at__lt=cutoff, id__gt=head.base_id)
+            .order_by("-id")
+            .values_list("id", "hash")
+            .first()
+        )
+        if last is None:
+            return 0
+        removed = AuditEvent.objects.filter(id__lte=last[0]).count()
+        if dry_run:
+            return removed
+        head.base_id, head.base_hash = last
+        head.base_count += removed
+        head.save(update_fields=["base_id", "base_hash", "base_count"])
+        AuditEvent.objects.filter(id__lte=last[0]).delete()
+        record(
+            Action.DELETE,
+            object_type="audit.chain",
+            object_id=last[0],
+            detail=base_note(head.base_id, head.base_count, head.base_hash),
+        )
+    return removed
 
 
 def find_event_with_hash(value: str) -> AuditEvent | None:

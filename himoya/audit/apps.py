@@ -19,6 +19,7 @@ class AuditConfig(AppConfig):
         from django.contrib.auth import signals
 
         from himoya.audit import actions
+        from himoya.audit import checks as audit_checks  # noqa: F401  (registers them)
         from himoya.crypto import checks  # noqa: F401  (registers the key checks)
 
         signals.user_logged_in.connect(actions.on_logged_in, dispatch_uid="audit_login")

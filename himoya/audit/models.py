@@ -1,12 +1,16 @@
-"""The audit log: an append-only chain of events.
+"""The audit log: an append-only chain of events, keyed with a key outside the database.
 
-Each event's hash covers its content and the previous event's hash, and the single
-AuditHead row holds the last hash and the count, so `himoya audit verify` finds an event
-changed, removed from the middle or cut from the end. On PostgreSQL a trigger refuses
-UPDATE and DELETE on the table (migration 0003); TRUNCATE stays possible for the test
-runner. Someone who can disable the trigger and rewrite the whole chain and its head is
-caught only by an anchor: a head hash noted down elsewhere and later checked with
-`himoya audit verify --anchor HASH`.
+Each event's hash is an HMAC (under HIMOYA_AUDIT_KEY, see `himoya.audit.keys`) of its
+content and the previous event's hash, and the single AuditHead row holds the last hash
+and the count, so `himoya audit verify` finds an event changed, removed from the middle
+or cut from the end. On PostgreSQL a trigger refuses UPDATE and DELETE on the table
+(migration 0003) and the application's role cannot lift it (deploy/postgres-roles.sql).
+Someone who can still rewrite the table cannot recompute the keyed hashes; someone who
+empties it, or rewrites the whole history, is caught by the signed checkpoints written
+outside the database (`himoya audit checkpoint`, `himoya.audit.checkpoints`).
+
+Events written before the chain was keyed were re-chained by migration 0004 (see
+`himoya.audit.chain.rechain`).
 """
 
 import hashlib
@@ -75,29 +79,59 @@ class AuditEvent(models.Model):
 
     def payload(self) -> dict:
         """Return the fields the hash covers, in a canonical form."""
-        return {
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": self.actor_id,
-            "actor_name": self.actor_name,
-            "organisation": self.organisation_id,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "fields": list(self.fields or []),
-            "detail": self.detail,
-            "ip": self.ip,
-        }
+        return payload_of(self)
 
     def compute_hash(self) -> str:
-        body = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256((self.prev_hash + body).encode()).hexdigest()
+        """Return this event's keyed hash (HMAC under the audit key)."""
+        return link_hash(self)
+
+
+def payload_of(event) -> dict:
+    """Return the fields of an event (or a migration's historical event) the hash covers."""
+    return {
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "organisation": event.organisation_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "fields": list(event.fields or []),
+        "detail": event.detail,
+        "ip": event.ip,
+    }
+
+
+def _message(event) -> bytes:
+    body = json.dumps(payload_of(event), sort_keys=True, ensure_ascii=False, default=str)
+    return (event.prev_hash + body).encode()
+
+
+def link_hash(event) -> str:
+    """Return the keyed hash of an event: HMAC-SHA256 under the audit key."""
+    from himoya.audit.keys import chain_mac
+
+    return chain_mac(_message(event))
+
+
+def unkeyed_hash(event) -> str:
+    """Return the plain SHA-256 hash the chain used before it was keyed (re-chaining only)."""
+    return hashlib.sha256(_message(event)).hexdigest()
 
 
 class AuditHead(models.Model):
-    """The single row that serialises appends to the chain (locked while appending)."""
+    """The single row that serialises appends to the chain (locked while appending).
+
+    `base_*` describe where the chain starts: at GENESIS, or, after `himoya purge` removed
+    events older than the audit retention period, after the last removed event (the purge
+    event itself, keyed, names that base, so a base moved by hand does not verify).
+    """
 
     last_hash = models.CharField(max_length=64, default=GENESIS)
     count = models.BigIntegerField(default=0)
+    base_id = models.BigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64, default=GENESIS)
+    base_count = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"audit head after {self.count} events"

@@ -96,7 +96,7 @@ def test_empty_log_verifies(capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_console_command_exits_non_zero_on_a_broken_chain(tamper):
+def test_console_command_exits_non_zero_on_a_broken_chain(tamper, settings):
     events = [record(Action.EXPORT, object_type="stats.table", object_id=n) for n in (1, 2)]
     db = connection.settings_dict
     login = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
@@ -104,6 +104,7 @@ def test_console_command_exits_non_zero_on_a_broken_chain(tamper):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "himoya.settings_test",
         "DATABASE_URL": f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "HIMOYA_AUDIT_CHECKPOINT_DIR": str(settings.HIMOYA_AUDIT_CHECKPOINT_DIR),
     }
     command = [sys.executable, "-m", "himoya", "audit", "verify"]
     ok = subprocess.run(command, env=env, capture_output=True, text=True)

@@ -17,6 +17,7 @@ def production_env() -> dict:
         HIMOYA_SECRET_KEY=secrets.token_urlsafe(50),
         HIMOYA_FIELD_KEY="k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         HIMOYA_INDEX_KEY="i1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        HIMOYA_AUDIT_KEY="a1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         HIMOYA_ALLOWED_HOSTS="himoya.example.org",
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/himoya"),
         DJANGO_SETTINGS_MODULE="himoya.settings",
@@ -62,3 +63,34 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "HIMOYA_SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_refuses_the_development_audit_key(tmp_path):
+    env = production_env()
+    env["HIMOYA_STATIC_ROOT"] = str(tmp_path / "static")
+    env["HIMOYA_AUDIT_KEY"] = settings.DEV_AUDIT_KEY
+    result = subprocess.run(
+        [sys.executable, "-m", "himoya", "check", "--deploy"],
+        cwd=settings.PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "himoya.E041" in result.stderr and "HIMOYA_AUDIT_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_an_audit_key():
+    env = production_env()
+    del env["HIMOYA_AUDIT_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-m", "himoya", "check"],
+        cwd=settings.PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "HIMOYA_AUDIT_KEY" in result.stderr

@@ -36,6 +36,7 @@ def production_env(static_root: Path, field_key: str, index_key: str) -> dict:
         HIMOYA_SECRET_KEY="production-test-" + "x" * 50,
         HIMOYA_FIELD_KEY=field_key,
         HIMOYA_INDEX_KEY=index_key,
+        HIMOYA_AUDIT_KEY=keys.new_key_spec("audit"),
         HIMOYA_ALLOWED_HOSTS="127.0.0.1",
         HIMOYA_STATIC_ROOT=str(static_root),
     )

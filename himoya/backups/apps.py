@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BackupsConfig(AppConfig):
+    name = "himoya.backups"
+    label = "backups"
+    verbose_name = "Backups"
