@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "himoya.publish",
     "himoya.linkage",
     "himoya.interop",
+    "himoya.fieldcapture",
 ]
 
 MIDDLEWARE = [
