@@ -209,7 +209,9 @@ def _qr_svg(payload: str) -> str:
 def _render_user(request, field_user, secret: str = ""):
     context = {"fu": field_user}
     if secret:
-        context["qr_svg"] = _qr_svg(collect_settings(request, field_user, secret))
+        payload = collect_settings(request, field_user, secret)
+        context["qr_svg"] = _qr_svg(payload)
+        context["qr_payload"] = payload
         context["server_url"] = request.build_absolute_uri(reverse("openrosa_root"))
     return render(request, "fieldcapture/fielduser_detail.html", context)
 

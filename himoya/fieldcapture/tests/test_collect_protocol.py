@@ -318,3 +318,16 @@ def test_form_download_hash_is_the_md5_of_the_form(collect):
     form = collect.forms[REGISTRATION]
     body = collect.get(form["download"]).content
     assert form["hash"] == "md5:" + hashlib.md5(body).hexdigest()
+
+
+def test_private_key_is_stored_encrypted_under_the_field_key(collect):
+    from django.db import connection
+
+    from himoya.fieldcapture.models import FormVersion
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT private_key FROM fieldcapture_formversion")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and all(value.startswith("hx1:") for value in stored)
+    assert all("PRIVATE KEY" not in value for value in stored)
+    assert FormVersion.objects.first().private_key.startswith("-----BEGIN PRIVATE KEY")
