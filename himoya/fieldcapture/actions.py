@@ -243,6 +243,11 @@ def _make_record(submission: Submission, version: FormVersion, root, field_user,
     submission.save(update_fields=["status", "reason", "screening", "case", "hotline_contact"])
 
 
+def _form_errors(form) -> list[str]:
+    """Name each refused question with its message (the codes, never a free-text answer)."""
+    return [f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()]
+
+
 def _require(user, perm: str, organisation) -> None:
     if not policy.has_perm(user, perm, organisation):
         raise PermissionError(perm)
@@ -264,7 +269,7 @@ def _screening(submission, version: FormVersion, values: dict, user, request) ->
         organisation=org,
     )
     if not start.is_valid():
-        raise ValidationError([f"{k}: {' '.join(v)}" for k, v in start.errors.items()])
+        raise ValidationError(_form_errors(start))
     data = {k: v for k, v in start.cleaned_data.items() if k != "checklist"}
     screening = screening_actions.do_start_screening(
         org,
@@ -295,9 +300,7 @@ def _registration(submission, version: FormVersion, values: dict, user, request)
     if not person["given_name"] and not person["family_name"]:
         raise ValidationError(_("The person's name is missing."))
     try:
-        submission.case = do_register_case(
-            org, acting_user=user, person=person, request=request
-        )
+        submission.case = do_register_case(org, acting_user=user, person=person, request=request)
     except CaseActionError as exc:
         raise ValidationError(str(exc)) from exc
 
@@ -312,7 +315,7 @@ def _hotline_contact(submission, version: FormVersion, values: dict, user, reque
         {k: values.get(k, "") for k in xlsform.HOTLINE_FIELDS}, organisation=org
     )
     if not form.is_valid():
-        raise ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()])
+        raise ValidationError(_form_errors(form))
     submission.hotline_contact = do_log_contact(
         org,
         data={k: v for k, v in form.cleaned_data.items() if v not in (None, "")},

@@ -7,7 +7,9 @@ from himoya.fieldcapture.models import FieldUser
 
 
 class FieldUserForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, empty_label=None
+    )
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[(r.value, r.label) for r in (Role.RESPONDER, Role.CASEWORKER)],

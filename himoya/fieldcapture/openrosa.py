@@ -85,7 +85,7 @@ def parse_manifest(root: Element) -> Manifest | None:
 
 def instance_values(root: Element) -> dict[str, str]:
     """Return {element name: text} of the leaves of a decrypted submission."""
-    values = {}
+    values: dict[str, str] = {}
     for node in root.iter():
         if len(node) == 0:
             name = node.tag.rpartition("}")[2]

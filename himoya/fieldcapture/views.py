@@ -14,7 +14,6 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,9 +41,7 @@ def _field_user(request, *, allow_revoked=False):
     field_user = auth.field_user_from(request)
     if field_user is None:
         return None, _challenge()
-    if not allow_revoked and (
-        field_user.is_revoked or not field_user.organisation.is_active
-    ):
+    if not allow_revoked and (field_user.is_revoked or not field_user.organisation.is_active):
         log.info("refused revoked field user %s", field_user.pk)
         return None, openrosa.message(_("This phone's account was revoked."), 403)
     return field_user, None
@@ -153,11 +150,7 @@ def submission(request):
     if upload is None:
         log.warning("submission refused: no xml_submission_file")
         return openrosa.message(_("The form could not be read: a part is missing."), 400)
-    files = {
-        f.name: f.read()
-        for name, f in request.FILES.items()
-        if name != "xml_submission_file"
-    }
+    files = {f.name: f.read() for name, f in request.FILES.items() if name != "xml_submission_file"}
     if sum(map(len, files.values())) > openrosa.max_submission_bytes():
         return _too_large()
     manifest_xml = upload.read()
@@ -305,5 +298,3 @@ def review_retry(request, pk):
     else:
         messages.error(request, _("The submission still cannot become a record."))
     return redirect("fieldcapture_review")
-
-

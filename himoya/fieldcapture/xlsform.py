@@ -215,7 +215,7 @@ def registration(form_id: str) -> dict:
                 row["required"] = "yes"
             survey.append(row)
     survey += _photos()
-    choices = []
+    choices: list[dict] = []
     for list_name in sorted(set(REGISTRATION_CODED.values())):
         choices += _choices(list_name)
     return {
@@ -248,7 +248,7 @@ def hotline(form_id: str) -> dict:
             survey.append(
                 {"type": "text", "name": name, **labels(_field_label(HotlineContact, name))}
             )
-    choices = []
+    choices: list[dict] = []
     for name in HOTLINE_FIELDS:
         if name in HOTLINE_CODED and HOTLINE_CODED[name] not in {c["list_name"] for c in choices}:
             choices += _choices(HOTLINE_CODED[name])

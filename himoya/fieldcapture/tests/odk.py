@@ -12,9 +12,9 @@ import os
 import uuid
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+from cryptography.hazmat.decrepit.ciphers.modes import CFB
 from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
-from cryptography.hazmat.decrepit.ciphers.modes import CFB
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from defusedxml.ElementTree import fromstring
 

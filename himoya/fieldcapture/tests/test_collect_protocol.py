@@ -102,8 +102,13 @@ def test_phone_screening_has_the_same_rule_and_why_as_the_page(
     login(responder)
     page = client.post(
         "/screening/new/",
-        {"checklist": checklist.pk, **{k: presumed_answers[k] for k in (
-            "age_group", "suspected_form", "region", "district", "place")}},
+        {
+            "checklist": checklist.pk,
+            **{
+                k: presumed_answers[k]
+                for k in ("age_group", "suspected_form", "region", "district", "place")
+            },
+        },
     )
     page_screening = Screening.objects.exclude(pk=phone_screening.pk).get()
     assert page.status_code == 302
@@ -294,9 +299,7 @@ def test_a_forged_manifest_key_is_refused(collect, presumed_answers):
     ],
     ids=["not-xml", "not-encrypted", "unknown-form"],
 )
-def test_bad_input_gets_an_openrosa_error_and_nothing_is_written(
-    collect, manifest, status, caplog
-):
+def test_bad_input_gets_an_openrosa_error_and_nothing_is_written(collect, manifest, status, caplog):
     with caplog.at_level("WARNING", logger="himoya.fieldcapture"):
         response = collect.post(manifest, {"submission.xml.enc": b"x" * 32})
     assert response.status_code == status
