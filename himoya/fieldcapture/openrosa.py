@@ -6,6 +6,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from himoya.fieldcapture.odkcrypto import NS, ORX, Manifest
 
@@ -37,6 +38,7 @@ def xml_response(root: Element, status: int = 200) -> HttpResponse:
 
 
 def with_headers(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
     response["X-OpenRosa-Version"] = VERSION
     response["X-OpenRosa-Accept-Content-Length"] = str(max_submission_bytes())
     return response

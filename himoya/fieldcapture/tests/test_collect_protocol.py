@@ -334,3 +334,22 @@ def test_private_key_is_stored_encrypted_under_the_field_key(collect):
     assert stored and all(value.startswith("hx1:") for value in stored)
     assert all("PRIVATE KEY" not in value for value in stored)
     assert FormVersion.objects.first().private_key.startswith("-----BEGIN PRIVATE KEY")
+
+
+def test_a_submission_split_over_two_posts_is_recorded_when_complete(collect, presumed_answers):
+    """Collect splits a submission larger than X-OpenRosa-Accept-Content-Length."""
+    instance_id, manifest, files = collect.encrypted(
+        SCREENING, presumed_answers, media=[("photo1.jpg", PHOTO_1), ("photo2.jpg", PHOTO_2)]
+    )
+    first = collect.post(manifest, {"photo1.jpg.enc": files["photo1.jpg.enc"]})
+    assert first.status_code == 201
+    submission = Submission.objects.get(instance_id=instance_id)
+    assert submission.status == Submission.Status.WAITING
+    assert submission.screening is None
+    rest = {k: v for k, v in files.items() if k != "photo1.jpg.enc"}
+    second = collect.post(manifest, rest)
+    assert second.status_code == 201
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECORDED
+    assert submission.files.count() == 3
+    assert submission.screening is not None
