@@ -353,3 +353,20 @@ def test_a_submission_split_over_two_posts_is_recorded_when_complete(collect, pr
     assert submission.status == Submission.Status.RECORDED
     assert submission.files.count() == 3
     assert submission.screening is not None
+
+
+def test_an_invalid_registration_waits_and_no_answer_reaches_the_log(collect, caplog):
+    with caplog.at_level("INFO", logger="himoya.fieldcapture"):
+        _id, response = collect.submit(
+            REGISTRATION,
+            {"given_name": "Зарина", "family_name": "Қодирова", "sex": "not-a-sex"},
+        )
+    assert response.status_code == 201
+    submission = Submission.objects.get()
+    assert submission.reason == Submission.Reason.INVALID
+    assert "not-a-sex" in submission.detail  # the code, so the reviewer sees what failed
+    for secret in ("Зарина", "Қодирова"):
+        assert secret not in caplog.text
+        assert secret not in submission.detail
+        assert secret not in submission.manifest
+    assert "submission" in caplog.text
