@@ -196,7 +196,7 @@ def collect_settings(request, field_user, secret: str) -> str:
 def _qr_svg(payload: str) -> str:
     import segno
 
-    return segno.make(payload, micro=False, error="l").svg_inline(scale=3, omitsize=False)
+    return segno.make(payload, micro=False, error="l").svg_inline(scale=5, omitsize=False)
 
 
 def _render_user(request, field_user, secret: str = ""):
