@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "himoya.interop",
     "himoya.backups",
     "himoya.retention",
+    "himoya.fieldcapture",
 ]
 
 MIDDLEWARE = [
@@ -330,3 +331,8 @@ LOGGING = {
 ADMIN_ENABLED = env_flag("HIMOYA_ADMIN")
 SILENCED_SYSTEM_CHECKS: list[str] = [*SILENCED_SYSTEM_CHECKS_SQLITE]
 _ = _
+
+# Field capture (ODK Collect): the largest submission, with its files, that /odk/submission takes.
+HIMOYA_ODK_MAX_SUBMISSION_BYTES = int(
+    os.environ.get("HIMOYA_ODK_MAX_SUBMISSION_BYTES", str(20 * 1024 * 1024))
+)

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from himoya.core import views as core_views
+from himoya.fieldcapture.urls import openrosa_urlpatterns
 from himoya.organisations import views as org_views
 
 urlpatterns = [
@@ -41,6 +42,8 @@ urlpatterns = [
     path("linkage/", include("himoya.linkage.urls")),
     path("interop/", include("himoya.interop.urls")),
     path("reference/", include("himoya.reference.urls")),
+    path("fieldcapture/", include("himoya.fieldcapture.urls")),
+    path("odk/", include(openrosa_urlpatterns)),
 ]
 
 if settings.ADMIN_ENABLED:

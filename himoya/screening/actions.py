@@ -135,11 +135,18 @@ def do_start_screening(
     district: str = "",
     place: str = "",
     screened_at=None,
+    version: ChecklistVersion | None = None,
     acting_user,
     request=None,
 ) -> Screening:
-    """Open a screening on the checklist's current version (freezing that version)."""
-    version = checklist.current_version()
+    """Open a screening on the checklist's current version (freezing that version).
+
+    `version` names an older version of the checklist instead (a phone's form was built
+    from it).
+    """
+    if version is not None and version.checklist_id != checklist.pk:
+        raise ValueError("the version belongs to another checklist")
+    version = version or checklist.current_version()
     if version is None or not version.indicators.exists():
         raise ValidationError(_("This checklist has no questions yet."))
     if not version.is_frozen:
