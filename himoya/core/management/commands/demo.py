@@ -42,5 +42,7 @@ class Command(BaseCommand):
             populate(ctx)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
         self.stdout.write(f"Password for every demo user: {organisations_demo.DEMO_PASSWORD}")
-        for username, org, role in ctx["logins"]:
-            self.stdout.write(f"  {username:<15} {role:<22} {org}")
+        logins = [(u, str(r), o) for u, o, r in ctx["logins"]]
+        wide = max((len(r) for _, r, _ in logins), default=0)
+        for username, role, org in logins:
+            self.stdout.write(f"  {username:<15} {role:<{wide}} {org}")
