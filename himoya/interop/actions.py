@@ -5,7 +5,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from himoya.audit.actions import Action, record
 from himoya.cases.models import Case
 from himoya.interop import fields as F
 from himoya.interop import htcds, store, tabular, xlsform
+from himoya.interop import bulk
 from himoya.interop.bulk import lock_organisation
 from himoya.interop.validation import RowError, clean_record
 
@@ -190,6 +191,11 @@ def do_import(
             if dry_run or failed:
                 raise _Rollback
             result["imported"] = True
+            if bulk.is_postgres():
+                # Check the deferred foreign keys now, not at commit: the audit row below
+                # locks the audit chain's head, which every other writer needs.
+                with connection.cursor() as cur:
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             record(
                 Action.IMPORT,
                 actor=acting_user,

@@ -18,11 +18,12 @@ def is_postgres() -> bool:
 
 
 def allocate_ids(model, n: int) -> list[int]:
-    """Reserve `n` consecutive primary keys of `model`.
+    """Reserve `n` primary keys of `model` from its own sequence.
 
-    On PostgreSQL the table is locked against other writers until the transaction ends,
-    so nobody draws from the sequence between our nextval and setval. Elsewhere (SQLite,
-    which lets one writer at a time) the ids follow the largest one in the table.
+    On PostgreSQL the ids are drawn with nextval, which never blocks anyone and is not
+    rolled back: other writers (a registration in another organisation) keep inserting
+    while an import runs; the ids need not be consecutive. Elsewhere (SQLite, which lets
+    one writer at a time) the ids follow the largest one in the table.
     """
     if n == 0:
         return []
@@ -33,13 +34,11 @@ def allocate_ids(model, n: int) -> list[int]:
             first = cur.fetchone()[0] + 1
         return list(range(first, first + n))
     with connection.cursor() as cur:
-        cur.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE ROW EXCLUSIVE MODE")
-        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        sequence = cur.fetchone()[0]
-        cur.execute("SELECT nextval(%s)", [sequence])
-        first = cur.fetchone()[0]
-        cur.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
-    return list(range(first, first + n))
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, n],
+        )
+        return [row[0] for row in cur.fetchall()]
 
 
 def lock_organisation(organisation_id: int) -> None:
