@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from himoya.audit.actions import Action, record
 from himoya.cases.models import Case
+from himoya.interop import bulk, htcds, store, tabular, xlsform
 from himoya.interop import fields as F
-from himoya.interop import htcds, store, tabular, xlsform
-from himoya.interop import bulk
 from himoya.interop.bulk import lock_organisation
 from himoya.interop.validation import RowError, clean_record
 
