@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def new_result(fmt: str, *, dry_run: bool, skip_invalid: bool) -> dict:
         "dry_run": dry_run,
         "skip_invalid": skip_invalid,
         "ignored_columns": [],
-        "not_stored": [],
+        "kept_as_source": [],
     }
 
 
@@ -79,7 +80,7 @@ def _registration_date(raw) -> datetime.date | None:
 
 
 # Fields that say nothing of a case on their own: names, contacts, who typed it.
-_NOT_CONTENT = F.IDENTITY_FIELDS | {"prs_Salutation", "cas_CaseOwner"}
+_NOT_CONTENT = F.IDENTITY_FIELDS | {"prs_Salutation", "cas_CaseOwner", "himoya_CaseReference"}
 
 
 def _has_case_content(record: dict) -> bool:
@@ -93,27 +94,52 @@ def _dated(record: dict) -> datetime.date | None:
     return record.get("himoya_RegisteredOn") or record.get("cas_IncomingReferralDate") or None
 
 
-def _records(path: Path, fmt: str, digest: str):
-    """Yield (row, source key, raw HTCDS values, registration date or None)."""
+def fingerprint(record: dict) -> str:
+    """A record's content (the standard's fields, Himoya's own columns left out)."""
+    content = {
+        name: value
+        for name, value in record.items()
+        if not name.startswith("himoya_") and value not in ("", None, [])
+    }
+    text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()[:24]
+
+
+def _records(path: Path, fmt: str):
+    """Yield (row, instance id or "", raw HTCDS values, registration date or None)."""
     try:
         if fmt == "htcds":
             for row, raw in htcds.read(path):
-                yield row, f"htcds:{digest}:{row}", raw, None
+                yield row, "", raw, None
         else:
             for row, instance, raw in xlsform.read(path):
-                key = f"xlsform:{instance}" if instance else f"xlsform:{digest}:{row}"
                 day = _registration_date(raw.pop(xlsform.DATE, ""))
-                yield row, key, raw, day
+                yield row, instance, raw, day
     except (htcds.LayoutError, xlsform.LayoutError) as exc:
         raise FileLayoutError(fmt) from exc
 
 
+def _own_instance_ids(organisation) -> dict[str, int]:
+    """Instance ids that Himoya's XLSForm export gives the organisation's page-made cases."""
+    return {
+        xlsform.instance_id(f"himoya:case:{pk}"): pk
+        for pk in Case.objects.filter(organisation=organisation, source_key="").values_list(
+            "pk", flat=True
+        )
+    }
+
+
 def _import_records(path, fmt, organisation, acting_user, result, progress) -> None:
-    digest = file_hash(path)
     today = timezone.localdate()
     seen: set[str] = set()
+    occurrences: dict[str, int] = {}
     pending: list[tuple[str, dict, datetime.date]] = []
-    not_stored: set[str] = set()
+    kept: set[str] = set()
+    owners = store.case_owners(organisation)
+    references = set(
+        Case.objects.filter(organisation=organisation).values_list("reference", flat=True)
+    )
+    own_instances = _own_instance_ids(organisation) if fmt == "xlsform" else {}
 
     def flush():
         keys = [k for k, _r, _d in pending]
@@ -129,7 +155,7 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
             result["created"] += store.save(fresh, organisation, acting_user=acting_user)
         pending.clear()
 
-    for row, key, raw, day in _records(path, fmt, digest):
+    for row, instance, raw, day in _records(path, fmt):
         result["rows"] += 1
         errors: list[RowError] = []
         clean = clean_record(raw, row, errors)
@@ -140,11 +166,22 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
             _note(result, errors)
             continue
         result["valid"] += 1
-        not_stored |= {f for f in store.NOT_STORED if clean.get(f) not in ("", None, [])}
+        # Himoya's own export: the case is here already (its reference or instance id).
+        if clean.get("himoya_CaseReference") in references or instance in own_instances:
+            result["already_imported"] += 1
+            continue
+        if instance:
+            key = f"xlsform:{instance}"
+        else:
+            # No identifier: the record's content, and which copy of it this is.
+            digest = fingerprint(clean)
+            occurrences[digest] = occurrences.get(digest, 0) + 1
+            key = f"htcds:{digest}:{occurrences[digest]}"
         if key in seen:
             result["already_imported"] += 1
             continue
         seen.add(key)
+        kept |= store.kept_columns(clean, owners)
         pending.append((key, clean, day or _dated(clean) or today))
         if len(pending) >= CHUNK:
             flush()
@@ -152,7 +189,7 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
                 progress(result["rows"])
     if pending:
         flush()
-    result["not_stored"] = sorted(not_stored, key=list(F.BY_NAME).index)
+    result["kept_as_source"] = sorted(kept, key=list(F.BY_NAME).index)
 
 
 def do_import(
@@ -235,10 +272,14 @@ def export_kind(fmt: str, filename: str) -> str:
 
 def _htcds_records(cases, with_identity: bool):
     from himoya.cases.models import CaseCode
+    from himoya.referrals.models import Consent
 
     chunked = (
-        cases.select_related("person", "caseworker", "situation")
-        .prefetch_related(Prefetch("codes", queryset=CaseCode.objects.order_by("id")))
+        cases.select_related("person", "caseworker", "situation", "source_fields")
+        .prefetch_related(
+            Prefetch("codes", queryset=CaseCode.objects.order_by("id")),
+            Prefetch("consents", queryset=Consent.objects.filter(purpose=store.CONSENT_PURPOSE)),
+        )
         .order_by("id")
     )
     for case in chunked.iterator(chunk_size=2000):

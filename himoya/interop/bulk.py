@@ -6,6 +6,7 @@ its person, codes and situation) can be written in separate COPY streams.
 
 import datetime
 import io
+import json
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -88,7 +89,18 @@ def copy_columns(model, columns: dict, n: int) -> None:
     table = pa.table(dict(zip(names, arrays, strict=True)))
     if not is_postgres():
         attnames = {f.column: f.attname for f in model._meta.concrete_fields}
-        objs = [model(**{attnames[k]: v for k, v in row.items()}) for row in table.to_pylist()]
+        json_columns = {
+            f.column for f in model._meta.concrete_fields if isinstance(f, models.JSONField)
+        }
+        objs = [
+            model(
+                **{
+                    attnames[k]: json.loads(v) if k in json_columns and v is not None else v
+                    for k, v in row.items()
+                }
+            )
+            for row in table.to_pylist()
+        ]
         model.objects.bulk_create(objs, batch_size=500)
         return
     buffer = io.BytesIO()
@@ -121,6 +133,8 @@ def copy_objects(model, objs: list) -> None:
             value: object
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = timezone.now()
+            elif isinstance(field, models.JSONField):
+                value = json.dumps(getattr(obj, field.attname))
             else:
                 value = field.get_db_prep_save(getattr(obj, field.attname), connection)
             if isinstance(value, datetime.datetime):

@@ -395,7 +395,7 @@ def import_file(
             offset += n
             if progress:
                 progress(offset)
-        result["not_stored"] = [c for c in mapping.COLUMNS if c in kept_columns]
+        result["kept_as_source"] = [c for c in mapping.COLUMNS if c in kept_columns]
     except LayoutError as exc:
         raise FileLayoutError("ctdc") from exc
 

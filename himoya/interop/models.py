@@ -42,7 +42,7 @@ class SourceFields(models.Model):
     )
     format = models.CharField(max_length=16)
     cells = models.JSONField(default=dict, blank=True)
-    sealed = EncryptedJSONField(_("identifying source fields"), blank=True)
+    sealed = EncryptedJSONField(_("identifying source fields"), null=True, blank=True, default=None)
     basis = models.CharField(max_length=32, blank=True)
 
     class Meta:

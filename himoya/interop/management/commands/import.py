@@ -94,10 +94,10 @@ def outcome(result: dict) -> str:
         "created": result["created"],
     }
     lines = [head, counts]
-    if result["not_stored"]:
+    if result.get("kept_as_source"):
         lines.append(
-            _("Not imported (no place in the case record): %(f)s")
-            % {"f": ", ".join(result["not_stored"])}
+            _("Kept with the cases as source fields (exported again): %(f)s")
+            % {"f": ", ".join(result["kept_as_source"])}
         )
     if result["ignored_columns"]:
         lines.append(
