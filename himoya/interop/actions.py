@@ -210,6 +210,7 @@ def do_import(
     if fmt not in FORMATS:
         raise ValueError(fmt)
     path = Path(path)
+    tabular.check_data_file(path)  # NotDataError: a PDF, a program, random bytes …
     with open(path, "rb") as fh:
         if fh.read(4) == tabular.XLSX_MAGIC:
             tabular.check_archive(path)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from himoya.interop.tabular import sniff_kind
+from himoya.interop.tabular import file_encoding, sniff_kind
 
 BATCH_ROWS = 50_000
 MISSING = ("-99", "-99.0", "NULL", "")
@@ -74,14 +74,19 @@ def _feather(path: Path, known: set[str]) -> Iterator[pa.Table]:
 def _csv(path: Path, known: set[str]) -> Iterator[pa.Table]:
     import pyarrow.csv as pacsv
 
+    encoding = file_encoding(path)
     with open(path, "rb") as fh:
-        head = fh.read(4096).decode("utf-8-sig", "replace").splitlines()[0]
+        head = fh.read(4096).decode(encoding, "replace").splitlines()[0]
     delimiter = max(",;\t", key=head.count)
     names = [n.strip().strip('"') for n in head.split(delimiter)]
     _check(names, known)
     reader = pacsv.open_csv(
         str(path),
-        read_options=pacsv.ReadOptions(block_size=4 << 20, use_threads=True),
+        read_options=pacsv.ReadOptions(
+            block_size=4 << 20,
+            use_threads=True,
+            encoding="utf8" if encoding.startswith("utf-8") else encoding,
+        ),
         parse_options=pacsv.ParseOptions(delimiter=delimiter),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},

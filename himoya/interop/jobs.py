@@ -21,7 +21,7 @@ from django.utils.text import get_valid_filename
 from himoya.access import policy, roles
 from himoya.core.jobs import job
 from himoya.crypto import files
-from himoya.interop import actions
+from himoya.interop import actions, tabular
 from himoya.organisations.models import Organisation
 
 IMPORT_JOB = "interop.import"
@@ -76,6 +76,10 @@ def run_import(job_row, progress, *, path, fmt, dry_run=False, skip_invalid=Fals
                 )
             except actions.FileLayoutError:
                 result = {"layout_error": fmt, "errors": [], "imported": False}
+            except tabular.NotDataError as exc:
+                result = {"not_data": str(exc), "errors": [], "imported": False}
+            except UnicodeDecodeError:
+                result = {"not_data": tabular.encoding_message(), "errors": [], "imported": False}
             except actions.ForeignDataError as exc:
                 result = {
                     "foreign_data": {"concerning": exc.concerning, "rows": exc.rows},
