@@ -158,7 +158,7 @@ def _as_stored(row: dict) -> tuple[dict, dict]:
     return case_codes, _values_of(case, row[YEAR_COLUMN])
 
 
-def _row_facts(values: tuple) -> tuple[str, dict, str]:
+def facts_of_row(values: tuple) -> tuple[str, dict, str]:
     """(content fingerprint, cells the case cannot rebuild, basis) of one row's cells."""
     row = mapping.normalise_row(dict(zip(mapping.COLUMNS, values, strict=True)))
     content = json.dumps([row[c] for c in mapping.COLUMNS], separators=(",", ":"))
@@ -180,7 +180,7 @@ def row_facts(table: pa.Table, valid, cache: dict) -> list:
             continue
         facts = cache.get(values)
         if facts is None:
-            facts = cache[values] = _row_facts(values)
+            facts = cache[values] = facts_of_row(values)
         out.append(facts)
     return out
 
