@@ -19,6 +19,7 @@ trip gives every column's 0, 1 and blank back.
 import hashlib
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -132,22 +133,25 @@ def basis_of(key: tuple) -> str:
     return hashlib.sha1(repr(key).encode()).hexdigest()[:16]
 
 
+_CODE_FLAGS = [(f.column, f.list, f.code) for f in mapping.FLAGS if f.list in CODE_FIELDS]
+_RELATION_FLAGS = [(f.column, f.code) for f in mapping.FLAGS if f.list == mapping.RELATION]
+
+
 def _as_stored(row: dict) -> tuple[dict, dict]:
     """A normalised CTDC row as the case keeps it: (code sets, values), as export reads them."""
     case_codes: dict[str, set] = {}
-    for flag in mapping.FLAGS:
-        if flag.list in CODE_FIELDS and row[flag.column] == 1:
-            case_codes.setdefault(flag.list, set()).add(flag.code)
-    relation = next(
-        (f.code for f in mapping.FLAGS if f.list == mapping.RELATION and row[f.column] == 1),
-        None,
-    )
+    for column, list_name, code in _CODE_FLAGS:
+        if row[column] == 1:
+            case_codes.setdefault(list_name, set()).add(code)
+    relation = next((code for column, code in _RELATION_FLAGS if row[column] == 1), None)
     if relation:
         case_codes[mapping.RELATION] = {relation}
 
     def value(column):
         raw = row[column]
-        return None if raw is None else mapping._value_from_ctdc(column, raw)
+        if raw is None or mapping.is_missing(raw):
+            return None
+        return mapping._value_from_ctdc(column, raw)
 
     case = {
         "sex": value("gender"),
@@ -158,15 +162,26 @@ def _as_stored(row: dict) -> tuple[dict, dict]:
     return case_codes, _values_of(case, row[YEAR_COLUMN])
 
 
+@lru_cache(maxsize=1 << 16)
+def _rebuilt(key: tuple) -> tuple[dict, str]:
+    """The row the export writes for a case made of `key` (see export_key), and its basis."""
+    codes, values = key
+    return mapping.to_ctdc({k: set(v) for k, v in codes}, dict(values)), basis_of(key)
+
+
 def facts_of_row(values: tuple) -> tuple[str, dict, str]:
-    """(content fingerprint, cells the case cannot rebuild, basis) of one row's cells."""
-    row = mapping.normalise_row(dict(zip(mapping.COLUMNS, values, strict=True)))
-    content = json.dumps([row[c] for c in mapping.COLUMNS], separators=(",", ":"))
+    """(content fingerprint, cells the case cannot rebuild, basis) of one row's cells.
+
+    `values` are a batch's cells in `mapping.COLUMNS` order, as ctdc_read normalises
+    them (flags and the year as floats, missing cells None).
+    """
+    cells = [int(v) if type(v) is float else v for v in values]
+    row = dict(zip(mapping.COLUMNS, cells, strict=True))
     case_codes, case_values = _as_stored(row)
-    rebuilt = mapping.to_ctdc(case_codes, case_values)
-    rest = {c: row[c] for c in mapping.COLUMNS if rebuilt[c] != row[c]}
-    fingerprint = hashlib.sha1(content.encode()).hexdigest()[:20]
-    return fingerprint, rest, basis_of(export_key(case_codes, case_values))
+    rebuilt, basis = _rebuilt(export_key(case_codes, case_values))
+    rest = {c: v for c, v in row.items() if rebuilt[c] != v}
+    content = json.dumps(cells, separators=(",", ":"))
+    return hashlib.sha1(content.encode()).hexdigest()[:20], rest, basis
 
 
 def row_facts(table: pa.Table, valid, cache: dict) -> list:
@@ -467,7 +482,6 @@ def export_rows(cases, *, with_identity: bool = False):
                 "case_id", "recruiter_relationship"
             )
         )
-        cache: dict = {}
         for case in cases.filter(id__in=chunk).values(
             "id", "registered_on", "sex", "age_group", "citizenship", "exploitation_country"
         ):
@@ -477,9 +491,7 @@ def export_rows(cases, *, with_identity: bool = False):
             year = None if case["id"] in undated else case["registered_on"].year
             values = _values_of(case, year)
             key = export_key(case_codes, values)
-            if key not in cache:
-                cache[key] = (mapping.to_ctdc(case_codes, values), basis_of(key))
-            row, basis = cache[key]
+            row, basis = _rebuilt(key)
             source = sources.get(case["id"])
             # The source's own cells, while the case still says what was imported.
             yield {**row, **source[0]} if source and source[1] == basis else row
