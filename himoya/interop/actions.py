@@ -62,6 +62,7 @@ def new_result(fmt: str, *, dry_run: bool, skip_invalid: bool) -> dict:
         "skip_invalid": skip_invalid,
         "ignored_columns": [],
         "kept_as_source": [],
+        "consents": 0,
     }
 
 
@@ -153,6 +154,7 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
         result["new"] += len(fresh)
         if not result["dry_run"] and (result["skip_invalid"] or not result["invalid_rows"]):
             result["created"] += store.save(fresh, organisation, acting_user=acting_user)
+            result["consents"] += sum(1 for _k, r, _d in fresh if r.get("con_Consent") is not None)
         pending.clear()
 
     for row, instance, raw, day in _records(path, fmt):
@@ -251,6 +253,7 @@ def summary(result: dict) -> str:
     return (
         f"{result['format']}: rows={result['rows']} created={result['created']} "
         f"already={result['already_imported']} invalid={result['invalid_rows']}"
+        f"{' consents=' + str(result['consents']) if result.get('consents') else ''}"
         f"{' dry-run' if result['dry_run'] else ''}"
     )
 

@@ -120,6 +120,7 @@ def not_data_message(kind: str) -> str:
         "archive": _("a compressed archive"),
         "binary": _("not text and not a spreadsheet"),
         "damaged": _("a damaged or unfinished spreadsheet"),
+        "unreadable": _("a file that could not be read as a table"),
     }[kind]
     return _(
         "This file is %(what)s, not a table of records. Nothing was imported. Open the "

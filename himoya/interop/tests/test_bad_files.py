@@ -100,3 +100,24 @@ def test_a_pdf_given_to_the_command_line_is_refused(tmp_path, org, importer):
     with pytest.raises(NotDataError):
         do_import(org, path, "htcds", acting_user=importer)
     assert not Case.objects.exists()
+
+
+def test_a_spreadsheet_that_cannot_be_read_ends_on_the_report_with_the_way_back(
+    client, login, org, importer, django_capture_on_commit_callbacks
+):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook>not a workbook")
+    login(importer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, org, "cases.xlsx", buffer.getvalue())
+    job = Job.objects.get(kind="interop.import")
+    assert response.status_code == 302 and job.result.get("not_data"), job.message
+    report = client.get(reverse("interop_import_report", args=[job.pk])).content.decode()
+    assert job.result["not_data"] in report
+    assert reverse("interop_import", args=[org.slug]) in report  # the way back
+    assert "Traceback" not in report and not Case.objects.exists()

@@ -146,7 +146,11 @@ def test_the_same_rows_as_csv_are_already_there(tmp_path, org, importer):
 
 
 def test_consent_answers_become_consent_records_that_referrals_obey(tmp_path, org, importer):
-    do_import(org, filled_template(tmp_path), "htcds", acting_user=importer)
+    from himoya.audit.models import AuditEvent
+
+    result = do_import(org, filled_template(tmp_path), "htcds", acting_user=importer)
+    assert result["consents"] == 2 * ROWS // 3
+    assert f"consents={2 * ROWS // 3}" in AuditEvent.objects.get(action="import").detail
     consents = Consent.objects.filter(case__organisation=org)
     assert consents.filter(status=Consent.Status.GIVEN).count() == ROWS // 3
     assert consents.filter(status=Consent.Status.REFUSED).count() == ROWS // 3
