@@ -264,9 +264,9 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_u
     for (_key, record, _day), (_k, person, case, _s, _c) in zip(items, built, strict=True):
         cells, sealed = source_fields(record, person, case)
         if cells or sealed:
-            sources.append(
-                SourceFields(case=case, format="htcds", cells=cells, sealed=sealed or None)
-            )
+            # `sealed` is an encrypted JSON field (typed as text for the type checker).
+            values: dict[str, object] = {"cells": cells, "sealed": sealed or None}
+            sources.append(SourceFields(case=case, format="htcds", **values))
         if record.get("con_Consent") is not None:
             consents.append(
                 Consent(
