@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,6 +121,14 @@ def _records(path: Path, fmt: str):
         raise FileLayoutError(fmt) from exc
 
 
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _instance_key(instance: str) -> str:
+    """ODK writes "uuid:…", KoboToolbox's `_uuid` column the bare UUID: one key for both."""
+    return f"uuid:{instance.lower()}" if _UUID.match(instance) else instance
+
+
 def _own_instance_ids(organisation) -> dict[str, int]:
     """Instance ids that Himoya's XLSForm export gives the organisation's page-made cases."""
     return {
@@ -142,14 +151,22 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
     )
     own_instances = _own_instance_ids(organisation) if fmt == "xlsform" else {}
 
+    digest = file_hash(path)
+    legacy: dict[str, str] = {}  # key → the key an import before fingerprints gave the row
+
     def flush():
         keys = [k for k, _r, _d in pending]
         existing = set(
-            Case.objects.filter(organisation=organisation, source_key__in=keys).values_list(
-                "source_key", flat=True
-            )
+            Case.objects.filter(
+                organisation=organisation,
+                source_key__in=keys + [legacy[k] for k in keys if k in legacy],
+            ).values_list("source_key", flat=True)
         )
-        fresh = [item for item in pending if item[0] not in existing]
+        fresh = [
+            item
+            for item in pending
+            if item[0] not in existing and legacy.get(item[0]) not in existing
+        ]
         result["already_imported"] += len(pending) - len(fresh)
         result["new"] += len(fresh)
         if not result["dry_run"] and (result["skip_invalid"] or not result["invalid_rows"]):
@@ -173,12 +190,13 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
             result["already_imported"] += 1
             continue
         if instance:
-            key = f"xlsform:{instance}"
+            key = f"xlsform:{_instance_key(instance)}"
         else:
             # No identifier: the record's content, and which copy of it this is.
-            digest = fingerprint(clean)
-            occurrences[digest] = occurrences.get(digest, 0) + 1
-            key = f"htcds:{digest}:{occurrences[digest]}"
+            content = fingerprint(clean)
+            occurrences[content] = occurrences.get(content, 0) + 1
+            key = f"htcds:{content}:{occurrences[content]}"
+            legacy[key] = f"{fmt}:{digest}:{row}"
         if key in seen:
             result["already_imported"] += 1
             continue

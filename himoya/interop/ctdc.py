@@ -350,7 +350,7 @@ def import_file(
     path: Path, organisation, acting_user, result: dict, progress: Callable | None
 ) -> None:
     """Validate and write a CTDC file, batch by batch, filling `result` (see actions)."""
-    from himoya.interop.actions import FileLayoutError, _note
+    from himoya.interop.actions import FileLayoutError, _note, file_hash
     from himoya.interop.ctdc_read import ignored_columns
 
     _refuse_foreign(path)
@@ -359,6 +359,7 @@ def import_file(
         .values_list("source_key", flat=True)
         .iterator(chunk_size=20_000)
     )
+    prefix = f"ctdc:{file_hash(path)}:"
     seen: dict[str, int] = {}
     cache: dict = {}
     kept_columns: set[str] = set()
@@ -381,7 +382,14 @@ def import_file(
                 seen[fact[0]] = seen.get(fact[0], 0) + 1
                 keys.append(f"ctdc:{fact[0]}:{seen[fact[0]]}")
                 kept_columns.update(fact[1])
-            fresh = pa.array([k is not None and k not in done for k in keys])
+            # Keys of imports before content keys: the file's hash and the row number.
+            legacy = [f"{prefix}{offset + i + 1:07d}" for i in range(n)] if done else []
+            fresh = pa.array(
+                [
+                    k is not None and k not in done and not (legacy and legacy[i] in done)
+                    for i, k in enumerate(keys)
+                ]
+            )
             keep = pc.and_(valid, fresh)
             result["valid"] += pc.sum(pc.cast(valid, pa.int64())).as_py() or 0
             result["already_imported"] += (

@@ -106,3 +106,15 @@ def test_a_round_trip_of_a_sample_keeps_every_cell(tmp_path, org, importer):
     do_export(org, "ctdc", out, acting_user=importer)
     assert tallies(out) == tallies(path)
     assert feather.read_table(str(out)).num_rows == 500
+
+
+def test_ctdc_rows_imported_before_content_keys_are_still_recognised(tmp_path, org, importer):
+    from himoya.interop.actions import file_hash
+
+    path = ctdc_sample(tmp_path, rows=100)
+    do_import(org, path, "ctdc", acting_user=importer)
+    for number, case in enumerate(Case.objects.filter(organisation=org).order_by("id"), 1):
+        case.source_key = f"ctdc:{file_hash(path)}:{number:07d}"
+        case.save(update_fields=["source_key"])
+    again = do_import(org, path, "ctdc", acting_user=importer)
+    assert again["created"] == 0 and again["already_imported"] == 100

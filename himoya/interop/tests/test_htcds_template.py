@@ -159,3 +159,16 @@ def test_consent_answers_become_consent_records_that_referrals_obey(tmp_path, or
     assert refused.purpose == "assistance" and refused.organisation == org
     with translation.override("en"):
         assert consent_problem(refused, refused.case) == "The person refused this consent."
+
+
+def test_rows_imported_before_content_keys_are_still_recognised(tmp_path, org, importer):
+    from himoya.interop.actions import file_hash
+
+    source = filled_template(tmp_path)
+    do_import(org, source, "htcds", acting_user=importer)
+    # As an import before this version keyed them: the file's hash and the row number.
+    for number, case in enumerate(Case.objects.filter(organisation=org).order_by("id"), 1):
+        case.source_key = f"htcds:{file_hash(source)}:{number}"
+        case.save(update_fields=["source_key"])
+    again = do_import(org, source, "htcds", acting_user=importer)
+    assert again["created"] == 0 and again["already_imported"] == ROWS

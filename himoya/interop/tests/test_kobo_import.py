@@ -33,3 +33,12 @@ def test_a_kobo_export_imported_again_adds_nothing(tmp_path, org, importer):
     assert do_import(org, kobo, "xlsform", acting_user=importer)["created"] == COUNT
     again = do_import(org, kobo, "xlsform", acting_user=importer)
     assert again["created"] == 0 and again["already_imported"] == COUNT
+
+
+def test_the_same_submissions_from_kobo_and_from_central_are_one_set(tmp_path, org, importer):
+    central, kobo = tmp_path / "central.csv", tmp_path / "kobo.csv"
+    central_csv(central, COUNT)
+    kobo_csv(kobo, COUNT)
+    assert do_import(org, central, "xlsform", acting_user=importer)["created"] == COUNT
+    again = do_import(org, kobo, "xlsform", acting_user=importer)
+    assert again["created"] == 0 and again["already_imported"] == COUNT
