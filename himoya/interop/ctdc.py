@@ -435,7 +435,7 @@ def _refuse_foreign(path: Path) -> None:
     spellings = pa.array([country, (entry.extra.get("alpha3") if entry else "") or country])
     rows = concerning = 0
     try:
-        for table in batches(path, KNOWN):
+        for table in batches(path, KNOWN, only=("citizenship", "CountryOfExploitation")):
             here = pc.or_kleene(
                 pc.is_in(table["citizenship"], spellings),
                 pc.is_in(table["CountryOfExploitation"], spellings),
