@@ -42,3 +42,17 @@ def test_the_same_submissions_from_kobo_and_from_central_are_one_set(tmp_path, o
     assert do_import(org, central, "xlsform", acting_user=importer)["created"] == COUNT
     again = do_import(org, kobo, "xlsform", acting_user=importer)
     assert again["created"] == 0 and again["already_imported"] == COUNT
+
+
+def test_a_kobo_xlsx_export_with_labels_imports(tmp_path, org, other_org, make_user):
+    from himoya.interop.tabular import read_table, write_xlsx
+
+    central, kobo = tmp_path / "central.csv", tmp_path / "kobo.csv"
+    central_csv(central, COUNT)
+    kobo_csv(kobo, COUNT)
+    xlsx = tmp_path / "kobo.xlsx"  # KoboToolbox's default download
+    write_xlsx(xlsx, read_table(kobo))
+    do_import(org, central, "xlsform", acting_user=make_user(org))
+    result = do_import(other_org, xlsx, "xlsform", acting_user=make_user(other_org))
+    assert result["created"] == COUNT, result["errors"][:3]
+    assert records(other_org) == records(org)
