@@ -2,17 +2,19 @@
 
 import datetime
 import hashlib
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from himoya.audit.actions import Action, record
 from himoya.cases.models import Case
+from himoya.interop import bulk, htcds, store, tabular, xlsform
 from himoya.interop import fields as F
-from himoya.interop import htcds, store, tabular, xlsform
 from himoya.interop.bulk import lock_organisation
 from himoya.interop.validation import RowError, clean_record
 
@@ -60,7 +62,8 @@ def new_result(fmt: str, *, dry_run: bool, skip_invalid: bool) -> dict:
         "dry_run": dry_run,
         "skip_invalid": skip_invalid,
         "ignored_columns": [],
-        "not_stored": [],
+        "kept_as_source": [],
+        "consents": 0,
     }
 
 
@@ -79,7 +82,7 @@ def _registration_date(raw) -> datetime.date | None:
 
 
 # Fields that say nothing of a case on their own: names, contacts, who typed it.
-_NOT_CONTENT = F.IDENTITY_FIELDS | {"prs_Salutation", "cas_CaseOwner"}
+_NOT_CONTENT = F.IDENTITY_FIELDS | {"prs_Salutation", "cas_CaseOwner", "himoya_CaseReference"}
 
 
 def _has_case_content(record: dict) -> bool:
@@ -93,43 +96,85 @@ def _dated(record: dict) -> datetime.date | None:
     return record.get("himoya_RegisteredOn") or record.get("cas_IncomingReferralDate") or None
 
 
-def _records(path: Path, fmt: str, digest: str):
-    """Yield (row, source key, raw HTCDS values, registration date or None)."""
+def fingerprint(record: dict) -> str:
+    """A record's content (the standard's fields, Himoya's own columns left out)."""
+    content = {
+        name: value
+        for name, value in record.items()
+        if not name.startswith("himoya_") and value not in ("", None, [])
+    }
+    text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()[:24]
+
+
+def _records(path: Path, fmt: str):
+    """Yield (row, instance id or "", raw HTCDS values, registration date or None)."""
     try:
         if fmt == "htcds":
             for row, raw in htcds.read(path):
-                yield row, f"htcds:{digest}:{row}", raw, None
+                yield row, "", raw, None
         else:
             for row, instance, raw in xlsform.read(path):
-                key = f"xlsform:{instance}" if instance else f"xlsform:{digest}:{row}"
                 day = _registration_date(raw.pop(xlsform.DATE, ""))
-                yield row, key, raw, day
+                yield row, instance, raw, day
     except (htcds.LayoutError, xlsform.LayoutError) as exc:
         raise FileLayoutError(fmt) from exc
 
 
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _instance_key(instance: str) -> str:
+    """ODK writes "uuid:…", KoboToolbox's `_uuid` column the bare UUID: one key for both."""
+    return f"uuid:{instance.lower()}" if _UUID.match(instance) else instance
+
+
+def _own_instance_ids(organisation) -> dict[str, int]:
+    """Instance ids that Himoya's XLSForm export gives the organisation's page-made cases."""
+    return {
+        xlsform.instance_id(f"himoya:case:{pk}"): pk
+        for pk in Case.objects.filter(organisation=organisation, source_key="").values_list(
+            "pk", flat=True
+        )
+    }
+
+
 def _import_records(path, fmt, organisation, acting_user, result, progress) -> None:
-    digest = file_hash(path)
     today = timezone.localdate()
     seen: set[str] = set()
+    occurrences: dict[str, int] = {}
     pending: list[tuple[str, dict, datetime.date]] = []
-    not_stored: set[str] = set()
+    kept: set[str] = set()
+    owners = store.case_owners(organisation)
+    references = set(
+        Case.objects.filter(organisation=organisation).values_list("reference", flat=True)
+    )
+    own_instances = _own_instance_ids(organisation) if fmt == "xlsform" else {}
+
+    digest = file_hash(path)
+    legacy: dict[str, str] = {}  # key → the key an import before fingerprints gave the row
 
     def flush():
         keys = [k for k, _r, _d in pending]
         existing = set(
-            Case.objects.filter(organisation=organisation, source_key__in=keys).values_list(
-                "source_key", flat=True
-            )
+            Case.objects.filter(
+                organisation=organisation,
+                source_key__in=keys + [legacy[k] for k in keys if k in legacy],
+            ).values_list("source_key", flat=True)
         )
-        fresh = [item for item in pending if item[0] not in existing]
+        fresh = [
+            item
+            for item in pending
+            if item[0] not in existing and legacy.get(item[0]) not in existing
+        ]
         result["already_imported"] += len(pending) - len(fresh)
         result["new"] += len(fresh)
         if not result["dry_run"] and (result["skip_invalid"] or not result["invalid_rows"]):
             result["created"] += store.save(fresh, organisation, acting_user=acting_user)
+            result["consents"] += sum(1 for _k, r, _d in fresh if r.get("con_Consent") is not None)
         pending.clear()
 
-    for row, key, raw, day in _records(path, fmt, digest):
+    for row, instance, raw, day in _records(path, fmt):
         result["rows"] += 1
         errors: list[RowError] = []
         clean = clean_record(raw, row, errors)
@@ -140,11 +185,23 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
             _note(result, errors)
             continue
         result["valid"] += 1
-        not_stored |= {f for f in store.NOT_STORED if clean.get(f) not in ("", None, [])}
+        # Himoya's own export: the case is here already (its reference or instance id).
+        if clean.get("himoya_CaseReference") in references or instance in own_instances:
+            result["already_imported"] += 1
+            continue
+        if instance:
+            key = f"xlsform:{_instance_key(instance)}"
+        else:
+            # No identifier: the record's content, and which copy of it this is.
+            content = fingerprint(clean)
+            occurrences[content] = occurrences.get(content, 0) + 1
+            key = f"htcds:{content}:{occurrences[content]}"
+            legacy[key] = f"{fmt}:{digest}:{row}"
         if key in seen:
             result["already_imported"] += 1
             continue
         seen.add(key)
+        kept |= store.kept_columns(clean, owners)
         pending.append((key, clean, day or _dated(clean) or today))
         if len(pending) >= CHUNK:
             flush()
@@ -152,7 +209,7 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
                 progress(result["rows"])
     if pending:
         flush()
-    result["not_stored"] = sorted(not_stored, key=list(F.BY_NAME).index)
+    result["kept_as_source"] = sorted(kept, key=list(F.BY_NAME).index)
 
 
 def do_import(
@@ -173,6 +230,7 @@ def do_import(
     if fmt not in FORMATS:
         raise ValueError(fmt)
     path = Path(path)
+    tabular.check_data_file(path)  # NotDataError: a PDF, a program, random bytes …
     with open(path, "rb") as fh:
         if fh.read(4) == tabular.XLSX_MAGIC:
             tabular.check_archive(path)
@@ -190,6 +248,11 @@ def do_import(
             if dry_run or failed:
                 raise _Rollback
             result["imported"] = True
+            if bulk.is_postgres():
+                # Check the deferred foreign keys now, not at commit: the audit row below
+                # locks the audit chain's head, which every other writer needs.
+                with connection.cursor() as cur:
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             record(
                 Action.IMPORT,
                 actor=acting_user,
@@ -208,6 +271,7 @@ def summary(result: dict) -> str:
     return (
         f"{result['format']}: rows={result['rows']} created={result['created']} "
         f"already={result['already_imported']} invalid={result['invalid_rows']}"
+        f"{' consents=' + str(result['consents']) if result.get('consents') else ''}"
         f"{' dry-run' if result['dry_run'] else ''}"
     )
 
@@ -230,10 +294,14 @@ def export_kind(fmt: str, filename: str) -> str:
 
 def _htcds_records(cases, with_identity: bool):
     from himoya.cases.models import CaseCode
+    from himoya.referrals.models import Consent
 
     chunked = (
-        cases.select_related("person", "caseworker", "situation")
-        .prefetch_related(Prefetch("codes", queryset=CaseCode.objects.order_by("id")))
+        cases.select_related("person", "caseworker", "situation", "source_fields")
+        .prefetch_related(
+            Prefetch("codes", queryset=CaseCode.objects.order_by("id")),
+            Prefetch("consents", queryset=Consent.objects.filter(purpose=store.CONSENT_PURPOSE)),
+        )
         .order_by("id")
     )
     for case in chunked.iterator(chunk_size=2000):

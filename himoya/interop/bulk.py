@@ -6,6 +6,7 @@ its person, codes and situation) can be written in separate COPY streams.
 
 import datetime
 import io
+import json
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -18,11 +19,12 @@ def is_postgres() -> bool:
 
 
 def allocate_ids(model, n: int) -> list[int]:
-    """Reserve `n` consecutive primary keys of `model`.
+    """Reserve `n` primary keys of `model` from its own sequence.
 
-    On PostgreSQL the table is locked against other writers until the transaction ends,
-    so nobody draws from the sequence between our nextval and setval. Elsewhere (SQLite,
-    which lets one writer at a time) the ids follow the largest one in the table.
+    On PostgreSQL the ids are drawn with nextval, which never blocks anyone and is not
+    rolled back: other writers (a registration in another organisation) keep inserting
+    while an import runs; the ids need not be consecutive. Elsewhere (SQLite, which lets
+    one writer at a time) the ids follow the largest one in the table.
     """
     if n == 0:
         return []
@@ -33,13 +35,11 @@ def allocate_ids(model, n: int) -> list[int]:
             first = cur.fetchone()[0] + 1
         return list(range(first, first + n))
     with connection.cursor() as cur:
-        cur.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN SHARE ROW EXCLUSIVE MODE")
-        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        sequence = cur.fetchone()[0]
-        cur.execute("SELECT nextval(%s)", [sequence])
-        first = cur.fetchone()[0]
-        cur.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
-    return list(range(first, first + n))
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, n],
+        )
+        return [row[0] for row in cur.fetchall()]
 
 
 def lock_organisation(organisation_id: int) -> None:
@@ -89,7 +89,18 @@ def copy_columns(model, columns: dict, n: int) -> None:
     table = pa.table(dict(zip(names, arrays, strict=True)))
     if not is_postgres():
         attnames = {f.column: f.attname for f in model._meta.concrete_fields}
-        objs = [model(**{attnames[k]: v for k, v in row.items()}) for row in table.to_pylist()]
+        json_columns = {
+            f.column for f in model._meta.concrete_fields if isinstance(f, models.JSONField)
+        }
+        objs = [
+            model(
+                **{
+                    attnames[k]: json.loads(v) if k in json_columns and v is not None else v
+                    for k, v in row.items()
+                }
+            )
+            for row in table.to_pylist()
+        ]
         model.objects.bulk_create(objs, batch_size=500)
         return
     buffer = io.BytesIO()
@@ -122,6 +133,8 @@ def copy_objects(model, objs: list) -> None:
             value: object
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = timezone.now()
+            elif isinstance(field, models.JSONField):
+                value = json.dumps(getattr(obj, field.attname))
             else:
                 value = field.get_db_prep_save(getattr(obj, field.attname), connection)
             if isinstance(value, datetime.datetime):

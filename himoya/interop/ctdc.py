@@ -5,11 +5,21 @@ this module applies it to whole columns at once: a flag column becomes the HTCDS
 it stands for wherever it is 1, and a value column (gender, age band, countries …) is
 mapped once per distinct value. Rows are written with COPY into the real tables.
 
-Every CTDC row is a person of its own, even when byte-identical to another row: the
-source key is the file's content hash plus the row number.
+Every CTDC row is a person of its own, even when identical to another row. A row's
+source key is its content's fingerprint plus its occurrence (the n-th row with that
+content), so the same rows come back as the same keys whether they arrive as Feather,
+CSV or XLSX, or as the organisation's own export: importing them again adds nothing.
+
+The cells that the case cannot hold (a 0 recorded as "no" where the export would leave
+the cell empty, Datasource, the Other/Unknown/NotSpecified flags, restricted movement …)
+are kept beside the case (`SourceFields`) and written again on export, so that a round
+trip gives every column's 0, 1 and blank back.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,7 +30,7 @@ from himoya.cases.actions import next_reference
 from himoya.cases.models import Case, CaseCode, Person, TraffickingSituation
 from himoya.interop import bulk
 from himoya.interop.ctdc_read import TEXT_COLUMNS, YEAR_COLUMN, LayoutError, batches
-from himoya.interop.models import ImportedRecord
+from himoya.interop.models import ImportedRecord, SourceFields
 from himoya.interop.validation import RowError
 from himoya.vocab import ctdc as mapping
 
@@ -36,10 +46,7 @@ FLAG_COLUMNS = [c for c in mapping.COLUMNS if c not in mapping.VALUE_COLUMNS] + 
 ]
 FLAG_COLUMNS = [c for c in FLAG_COLUMNS if c not in TEXT_COLUMNS]
 VALUE_COLUMNS = [c for c in mapping.VALUE_COLUMNS if c != YEAR_COLUMN]
-# Value columns the case record has no field for: not imported.
-NOT_STORED = ("Datasource", "majorityStatusAtExploit", "majorityEntry")
 KNOWN = set(mapping.COLUMNS) | set(mapping.CTDC_TO_HTCDS)
-ROW_DIGITS = 7
 
 
 def _value_map(column: str, values: list[str]) -> dict[str, object]:
@@ -114,6 +121,85 @@ def validate(table: pa.Table, offset: int) -> tuple[list[RowError], pa.ChunkedAr
     return errors, pc.invert(bad), mapped
 
 
+def export_key(case_codes: dict, values: dict) -> tuple:
+    """What a case's CTDC row is made of: its code sets (by list) and its values."""
+    return (
+        tuple(sorted((k, tuple(sorted(v))) for k, v in case_codes.items() if v)),
+        tuple(sorted(values.items())),
+    )
+
+
+def basis_of(key: tuple) -> str:
+    return hashlib.sha1(repr(key).encode()).hexdigest()[:16]
+
+
+_CODE_FLAGS = [(f.column, f.list, f.code) for f in mapping.FLAGS if f.list in CODE_FIELDS]
+_RELATION_FLAGS = [(f.column, f.code) for f in mapping.FLAGS if f.list == mapping.RELATION]
+
+
+def _as_stored(row: dict) -> tuple[dict, dict]:
+    """A normalised CTDC row as the case keeps it: (code sets, values), as export reads them."""
+    case_codes: dict[str, set] = {}
+    for column, list_name, code in _CODE_FLAGS:
+        if row[column] == 1:
+            case_codes.setdefault(list_name, set()).add(code)
+    relation = next((code for column, code in _RELATION_FLAGS if row[column] == 1), None)
+    if relation:
+        case_codes[mapping.RELATION] = {relation}
+
+    def value(column):
+        raw = row[column]
+        if raw is None or mapping.is_missing(raw):
+            return None
+        return mapping._value_from_ctdc(column, raw)
+
+    case = {
+        "sex": value("gender"),
+        "age_group": value("ageBroad") or value("majorityStatus"),
+        "citizenship": value("citizenship"),
+        "exploitation_country": value("CountryOfExploitation"),
+    }
+    return case_codes, _values_of(case, row[YEAR_COLUMN])
+
+
+@lru_cache(maxsize=1 << 16)
+def _rebuilt(key: tuple) -> tuple[dict, str]:
+    """The row the export writes for a case made of `key` (see export_key), and its basis."""
+    codes, values = key
+    return mapping.to_ctdc({k: set(v) for k, v in codes}, dict(values)), basis_of(key)
+
+
+def facts_of_row(values: tuple) -> tuple[str, dict, str]:
+    """(content fingerprint, cells the case cannot rebuild, basis) of one row's cells.
+
+    `values` are a batch's cells in `mapping.COLUMNS` order, as ctdc_read normalises
+    them (flags and the year as floats, missing cells None).
+    """
+    cells = [int(v) if type(v) is float else v for v in values]
+    row = dict(zip(mapping.COLUMNS, cells, strict=True))
+    case_codes, case_values = _as_stored(row)
+    rebuilt, basis = _rebuilt(export_key(case_codes, case_values))
+    rest = {c: v for c, v in row.items() if rebuilt[c] != v}
+    content = json.dumps(cells, separators=(",", ":"))
+    return hashlib.sha1(content.encode()).hexdigest()[:20], rest, basis
+
+
+def row_facts(table: pa.Table, valid, cache: dict) -> list:
+    """Per row: (fingerprint, kept cells, basis), or None for a row that is not valid."""
+    columns = [table[c].to_pylist() for c in mapping.COLUMNS]
+    ok = pc.fill_null(valid, False).to_pylist()
+    out: list = []
+    for good, values in zip(ok, zip(*columns, strict=True), strict=True):
+        if not good:
+            out.append(None)
+            continue
+        facts = cache.get(values)
+        if facts is None:
+            facts = cache[values] = facts_of_row(values)
+        out.append(facts)
+    return out
+
+
 def _text(array, n: int) -> pa.Array:
     """Strings with null as "" (for NOT NULL text columns)."""
     if array is None:
@@ -125,8 +211,8 @@ def _flag_set(table: pa.Table, column: str):
     return pc.fill_null(pc.equal(table[column], 1.0), False)
 
 
-def _write(table, mapped, rows, organisation, digest, references):
-    """COPY one batch of valid, new rows (`rows`: 1-based row numbers) into the tables.
+def _write(table, mapped, keys, facts, organisation, references):
+    """COPY one batch of valid, new rows (`keys`: their source keys) into the tables.
 
     The persons and cases are CTDC's, not registered by the importing user: their
     `created_by` and `registered_by` stay empty; the audit log names who imported them.
@@ -156,9 +242,6 @@ def _write(table, mapped, rows, organisation, digest, references):
         ).cast(pa.date32()),
         pa.scalar(today, pa.date32()),
     )
-    # Zero-padded row numbers keep the keys in row order (and the key index in append order).
-    padded = pc.utf8_lpad(pc.cast(pa.array(rows, pa.int64()), pa.string()), ROW_DIGITS, "0")
-    keys = pc.binary_join_element_wise(pa.array([f"ctdc:{digest}"] * n), padded, ":")
     bulk.copy_columns(
         Person,
         {
@@ -185,7 +268,7 @@ def _write(table, mapped, rows, organisation, digest, references):
             "citizenship": citizenship,
             "exploitation_country": country,
             "is_cross_border": cross_border,
-            "source_key": keys,
+            "source_key": pa.array(keys, pa.string()),
         },
         n,
     )
@@ -232,6 +315,19 @@ def _write(table, mapped, rows, organisation, digest, references):
         )
     undated = pc.filter(case_ids, pc.is_null(year))
     bulk.copy_columns(ImportedRecord, {"case_id": undated}, len(undated))
+    kept = [i for i, (_f, rest, _b) in enumerate(facts) if rest]
+    if kept:
+        ids = case_ids.to_pylist()
+        bulk.copy_columns(
+            SourceFields,
+            {
+                "case_id": pa.array([ids[i] for i in kept], pa.int64()),
+                "format": pa.array(["ctdc"] * len(kept)),
+                "cells": pa.array([json.dumps(facts[i][1]) for i in kept], pa.string()),
+                "basis": pa.array([facts[i][2] for i in kept], pa.string()),
+            },
+            len(kept),
+        )
 
 
 def _copied_codes(table: pa.Table, n: int, list_name: str) -> pa.Array:
@@ -258,31 +354,42 @@ def import_file(
     from himoya.interop.ctdc_read import ignored_columns
 
     _refuse_foreign(path)
-    digest = file_hash(path)
-    prefix = f"ctdc:{digest}:"
-    done_rows = {
-        int(k.rsplit(":", 1)[1])
-        for k in Case.objects.filter(
-            organisation=organisation, source_key__startswith=prefix
-        ).values_list("source_key", flat=True)
-    }
+    done = set(
+        Case.objects.filter(organisation=organisation, source_key__startswith="ctdc:")
+        .values_list("source_key", flat=True)
+        .iterator(chunk_size=20_000)
+    )
+    prefix = f"ctdc:{file_hash(path)}:"
+    seen: dict[str, int] = {}
+    cache: dict = {}
+    kept_columns: set[str] = set()
     try:
         result["ignored_columns"] = ignored_columns(path, KNOWN)
-        not_stored: list[str] = []
-        result["not_stored"] = not_stored
         offset = 0
         for table in batches(path, KNOWN):
             n = table.num_rows
-            for column in NOT_STORED:
-                if column not in not_stored and pc.any(pc.is_valid(table[column])).as_py():
-                    not_stored.append(column)
             errors, valid, mapped = validate(table, offset)
             result["rows"] += n
             if errors:
                 _note(result, errors)
                 result["invalid_rows"] += len({e.row for e in errors})
-            rows = pa.array(range(offset + 1, offset + n + 1), pa.int64())
-            fresh = pc.invert(pc.is_in(rows, pa.array(sorted(done_rows), pa.int64())))
+            facts = row_facts(table, valid, cache)
+            keys: list[str | None] = []
+            for fact in facts:
+                if fact is None:
+                    keys.append(None)
+                    continue
+                seen[fact[0]] = seen.get(fact[0], 0) + 1
+                keys.append(f"ctdc:{fact[0]}:{seen[fact[0]]}")
+                kept_columns.update(fact[1])
+            # Keys of imports before content keys: the file's hash and the row number.
+            legacy = [f"{prefix}{offset + i + 1:07d}" for i in range(n)] if done else []
+            fresh = pa.array(
+                [
+                    k is not None and k not in done and not (legacy and legacy[i] in done)
+                    for i, k in enumerate(keys)
+                ]
+            )
             keep = pc.and_(valid, fresh)
             result["valid"] += pc.sum(pc.cast(valid, pa.int64())).as_py() or 0
             result["already_imported"] += (
@@ -296,14 +403,22 @@ def import_file(
             if writing and count:
                 batch = table.filter(keep)
                 batch_mapped = {c: pc.filter(a, keep) for c, a in mapped.items()}
-                kept_rows = pc.filter(rows, keep).to_pylist()
+                chosen = [i for i, k in enumerate(pc.fill_null(keep, False).to_pylist()) if k]
                 years = batch[YEAR_COLUMN].to_pylist()
                 references = _references(organisation, years)
-                _write(batch, batch_mapped, kept_rows, organisation, digest, references)
+                _write(
+                    batch,
+                    batch_mapped,
+                    [keys[i] for i in chosen],
+                    [facts[i] for i in chosen],
+                    organisation,
+                    references,
+                )
                 result["created"] += count
             offset += n
             if progress:
                 progress(offset)
+        result["kept_as_source"] = [c for c in mapping.COLUMNS if c in kept_columns]
     except LayoutError as exc:
         raise FileLayoutError("ctdc") from exc
 
@@ -320,7 +435,7 @@ def _refuse_foreign(path: Path) -> None:
     spellings = pa.array([country, (entry.extra.get("alpha3") if entry else "") or country])
     rows = concerning = 0
     try:
-        for table in batches(path, KNOWN):
+        for table in batches(path, KNOWN, only=("citizenship", "CountryOfExploitation")):
             here = pc.or_kleene(
                 pc.is_in(table["citizenship"], spellings),
                 pc.is_in(table["CountryOfExploitation"], spellings),
@@ -364,12 +479,17 @@ def export_rows(cases, *, with_identity: bool = False):
             if field in lists:
                 codes.setdefault(case_id, {}).setdefault(lists[field], set()).add(code)
         undated = set(IR.objects.filter(case_id__in=chunk).values_list("case_id", flat=True))
+        sources = {
+            case_id: (cells, basis)
+            for case_id, cells, basis in SourceFields.objects.filter(
+                case_id__in=chunk, format="ctdc"
+            ).values_list("case_id", "cells", "basis")
+        }
         relations = dict(
             TraffickingSituation.objects.filter(case_id__in=chunk).values_list(
                 "case_id", "recruiter_relationship"
             )
         )
-        cache: dict = {}
         for case in cases.filter(id__in=chunk).values(
             "id", "registered_on", "sex", "age_group", "citizenship", "exploitation_country"
         ):
@@ -378,13 +498,11 @@ def export_rows(cases, *, with_identity: bool = False):
                 case_codes = {**case_codes, mapping.RELATION: {relations[case["id"]]}}
             year = None if case["id"] in undated else case["registered_on"].year
             values = _values_of(case, year)
-            key = (
-                tuple(sorted((k, tuple(sorted(v))) for k, v in case_codes.items())),
-                tuple(sorted(values.items())),
-            )
-            if key not in cache:
-                cache[key] = mapping.to_ctdc(case_codes, values)
-            yield cache[key]
+            key = export_key(case_codes, values)
+            row, basis = _rebuilt(key)
+            source = sources.get(case["id"])
+            # The source's own cells, while the case still says what was imported.
+            yield {**row, **source[0]} if source and source[1] == basis else row
 
 
 def _values_of(case: dict, year) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from himoya.interop.tabular import sniff_kind
+from himoya.interop.tabular import file_encoding, sniff_kind
 
 BATCH_ROWS = 50_000
 MISSING = ("-99", "-99.0", "NULL", "")
@@ -43,15 +43,19 @@ class LayoutError(ValueError):
     pass
 
 
-def batches(path: Path, known: set[str]) -> Iterator[pa.Table]:
-    """Yield the file's rows as tables of at most BATCH_ROWS rows, in file order."""
+def batches(path: Path, known: set[str], only: tuple[str, ...] = ()) -> Iterator[pa.Table]:
+    """Yield the file's rows as tables of at most BATCH_ROWS rows, in file order.
+
+    `only` names the columns wanted (default: every known column); the layout is checked
+    against all of `known` either way.
+    """
     kind = sniff_kind(path)
     if kind == "feather":
-        yield from _feather(path, known)
+        yield from _feather(path, known, only)
     elif kind == "xlsx":
-        yield from _xlsx(path, known)
+        yield from _xlsx(path, known, only)
     else:
-        yield from _csv(path, known)
+        yield from _csv(path, known, only)
 
 
 def _check(names: list[str], known: set[str]) -> None:
@@ -59,7 +63,7 @@ def _check(names: list[str], known: set[str]) -> None:
         raise LayoutError("ctdc")
 
 
-def _feather(path: Path, known: set[str]) -> Iterator[pa.Table]:
+def _feather(path: Path, known: set[str], only=()) -> Iterator[pa.Table]:
     import pyarrow.ipc as ipc
 
     with pa.memory_map(str(path)) as source:
@@ -68,20 +72,27 @@ def _feather(path: Path, known: set[str]) -> Iterator[pa.Table]:
         for i in range(reader.num_record_batches):
             batch = reader.get_batch(i)
             for offset in range(0, batch.num_rows, BATCH_ROWS):
-                yield normalise(pa.Table.from_batches([batch.slice(offset, BATCH_ROWS)]), known)
+                yield normalise(
+                    pa.Table.from_batches([batch.slice(offset, BATCH_ROWS)]), known, only
+                )
 
 
-def _csv(path: Path, known: set[str]) -> Iterator[pa.Table]:
+def _csv(path: Path, known: set[str], only=()) -> Iterator[pa.Table]:
     import pyarrow.csv as pacsv
 
+    encoding = file_encoding(path)
     with open(path, "rb") as fh:
-        head = fh.read(4096).decode("utf-8-sig", "replace").splitlines()[0]
+        head = fh.read(4096).decode(encoding, "replace").splitlines()[0]
     delimiter = max(",;\t", key=head.count)
     names = [n.strip().strip('"') for n in head.split(delimiter)]
     _check(names, known)
     reader = pacsv.open_csv(
         str(path),
-        read_options=pacsv.ReadOptions(block_size=4 << 20, use_threads=True),
+        read_options=pacsv.ReadOptions(
+            block_size=4 << 20,
+            use_threads=True,
+            encoding="utf8" if encoding.startswith("utf-8") else encoding,
+        ),
         parse_options=pacsv.ParseOptions(delimiter=delimiter),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
@@ -95,13 +106,13 @@ def _csv(path: Path, known: set[str]) -> Iterator[pa.Table]:
         pending.append(batch)
         rows += batch.num_rows
         if rows >= BATCH_ROWS:
-            yield normalise(pa.Table.from_batches(pending), known)
+            yield normalise(pa.Table.from_batches(pending), known, only)
             pending, rows = [], 0
     if pending:
-        yield normalise(pa.Table.from_batches(pending), known)
+        yield normalise(pa.Table.from_batches(pending), known, only)
 
 
-def _xlsx(path: Path, known: set[str]) -> Iterator[pa.Table]:
+def _xlsx(path: Path, known: set[str], only=()) -> Iterator[pa.Table]:
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
@@ -113,21 +124,21 @@ def _xlsx(path: Path, known: set[str]) -> Iterator[pa.Table]:
         for row in rows:
             chunk.append(row)
             if len(chunk) >= BATCH_ROWS:
-                yield _xlsx_table(names, chunk, known)
+                yield _xlsx_table(names, chunk, known, only)
                 chunk = []
         if chunk:
-            yield _xlsx_table(names, chunk, known)
+            yield _xlsx_table(names, chunk, known, only)
     finally:
         wb.close()
 
 
-def _xlsx_table(names: list[str], chunk: list[tuple], known: set[str]) -> pa.Table:
+def _xlsx_table(names: list[str], chunk: list[tuple], known: set[str], only=()) -> pa.Table:
     columns = {}
     for i, name in enumerate(names):
         if name:
             values = [None if i >= len(r) or r[i] is None else str(r[i]) for r in chunk]
             columns[name] = pa.array(values, pa.string())
-    return normalise(pa.table(columns), known)
+    return normalise(pa.table(columns), known, only)
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -154,12 +165,12 @@ def _as_number(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArra
     return numbers, junk
 
 
-def normalise(table: pa.Table, known: set[str]) -> pa.Table:
+def normalise(table: pa.Table, known: set[str], only: tuple[str, ...] = ()) -> pa.Table:
     """Bring a batch to the common schema; `<flag>__junk` holds non-numeric flag texts."""
     out = {}
     n = table.num_rows
     present = {ALIASES.get(name, name): name for name in table.column_names}
-    for name in sorted(known):
+    for name in only or sorted(known):
         source = present.get(name)
         if name in TEXT_COLUMNS:
             out[name] = _as_text(table[source]) if source else pa.nulls(n, pa.string())

@@ -69,7 +69,8 @@ FIELDS: list[Field] = [
     ),
     F("vic_LocationOfExploitation", TEXT, _("Place of exploitation")),
     F("cas_Status", CODE, _("Case status"), "cas_Status"),
-    F("cas_ReasonForCaseClosure", CODE, _("Reason for closure"), "cases_ClosureReason"),
+    # Long Text in the standard: a reason of the list, or in words (kept as written).
+    F("cas_ReasonForCaseClosure", TEXT, _("Reason for closure"), max_length=2000),
     F("cas_CaseOwner", TEXT, _("Case owner")),
     F("cas_ReferringOrganisation", TEXT, _("Referring organisation")),
     F("cas_IncomingReferralDate", DATE, _("Incoming referral date")),
@@ -86,6 +87,9 @@ FIELDS: list[Field] = [
     # file exported from Himoya imports into the same periods.
     F("himoya_RegisteredOn", DATE, _("Registered on")),
     F("himoya_StatusDecidedOn", DATE, _("Status decided on")),
+    # The case's reference in Himoya: the organisation's own export, imported again, is
+    # recognised by it.
+    F("himoya_CaseReference", TEXT, _("Case reference")),
 ]
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 IDENTITY_FIELDS = frozenset(f.name for f in FIELDS if f.identity)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from himoya.interop import tabular
+
 FORMAT_CHOICES = [
     ("htcds", _("HTCDS spreadsheet (XLSX or CSV)")),
     ("ctdc", _("CTDC global data (CSV, XLSX or Feather)")),
@@ -30,6 +32,15 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 200 MB."))
+        upload.seek(0)
+        sample = upload.read(tabular.SAMPLE)
+        upload.seek(0)
+        try:
+            tabular.check_data(sample, upload)
+        except tabular.NotDataError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        finally:
+            upload.seek(0)
         return upload
 
 

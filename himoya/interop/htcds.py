@@ -71,6 +71,7 @@ LAYOUT: list[tuple[str | None, str, str]] = [
     ("cas_ReasonForCaseClosure", "Reason for Case Closure", "cas_ReasonForCaseClosure"),
     ("himoya_RegisteredOn", "Registered on (Himoya)", "himoya_RegisteredOn"),
     ("himoya_StatusDecidedOn", "Status decided on (Himoya)", "himoya_StatusDecidedOn"),
+    ("himoya_CaseReference", "Case reference (Himoya)", "himoya_CaseReference"),
 ]
 FIELD_NAMES = [canonical for _name, _label, canonical in LAYOUT]
 _BY_HEADER = {name: canonical for name, _label, canonical in LAYOUT if name}

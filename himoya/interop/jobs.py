@@ -6,9 +6,12 @@ A library that needs a plain file on disk gets one in the private directory (070
 deletes what a crash left behind when it starts (himoya.core.jobs.on_worker_start).
 """
 
+import csv
+import logging
 import os
 import shutil
 import uuid
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -21,8 +24,10 @@ from django.utils.text import get_valid_filename
 from himoya.access import policy, roles
 from himoya.core.jobs import job
 from himoya.crypto import files
-from himoya.interop import actions
+from himoya.interop import actions, tabular
 from himoya.organisations.models import Organisation
+
+log = logging.getLogger(__name__)
 
 IMPORT_JOB = "interop.import"
 EXPORT_JOB = "interop.export"
@@ -76,9 +81,24 @@ def run_import(job_row, progress, *, path, fmt, dry_run=False, skip_invalid=Fals
                 )
             except actions.FileLayoutError:
                 result = {"layout_error": fmt, "errors": [], "imported": False}
+            except tabular.NotDataError as exc:
+                result = {"not_data": str(exc), "errors": [], "imported": False}
+            except UnicodeDecodeError:
+                result = {"not_data": tabular.encoding_message(), "errors": [], "imported": False}
             except actions.ForeignDataError as exc:
                 result = {
                     "foreign_data": {"concerning": exc.concerning, "rows": exc.rows},
+                    "errors": [],
+                    "imported": False,
+                }
+            except tabular.UnsafeFileError:
+                raise  # the job fails with the message that names the unpacked size
+            except (ValueError, KeyError, IndexError, OSError, csv.Error, zipfile.BadZipFile):
+                # The reader choked on the file (a spreadsheet damaged in a way the first
+                # bytes do not show): nothing was written; say so, not the library's words.
+                log.exception("import job %s could not read its file", job_row.pk)
+                result = {
+                    "not_data": tabular.not_data_message("unreadable"),
                     "errors": [],
                     "imported": False,
                 }

@@ -79,6 +79,128 @@ def check_archive(path: Path) -> None:
         )
 
 
+class NotDataError(ValueError):
+    """A file that is not a table this import can read: its message says why, for people."""
+
+
+# First bytes of files that are sometimes given instead of a table.
+_NOT_TABLES = [
+    (b"%PDF", "pdf"),
+    (b"MZ", "program"),
+    (b"\x7fELF", "program"),
+    (b"\xcf\xfa\xed\xfe", "program"),
+    (b"\xce\xfa\xed\xfe", "program"),
+    (b"\xca\xfe\xba\xbe", "program"),
+    (b"#!", "program"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"\xd0\xcf\x11\xe0", "old_office"),
+    (b"Rar!", "archive"),
+    (b"7z\xbc\xaf", "archive"),
+    (b"\x1f\x8b", "archive"),
+]
+# Text encodings a spreadsheet program saves CSV in (Excel in a Russian or Tajik locale
+# writes Windows-1251); anything else is more likely a wrong guess than the truth.
+TEXT_ENCODINGS = (
+    "utf_8", "utf_16", "utf_16_le", "utf_16_be", "cp1251", "koi8_r", "cp866", "mac_cyrillic",
+    "cp1252", "latin_1", "iso8859_5", "ascii",
+)  # fmt: skip
+SAMPLE = 1 << 20
+
+
+def not_data_message(kind: str) -> str:
+    from django.utils.translation import gettext as _
+
+    what = {
+        "pdf": _("a PDF document"),
+        "program": _("a program"),
+        "image": _("an image"),
+        "old_office": _("an old-style Excel or Word file (XLS or DOC)"),
+        "archive": _("a compressed archive"),
+        "binary": _("not text and not a spreadsheet"),
+        "damaged": _("a damaged or unfinished spreadsheet"),
+        "unreadable": _("a file that could not be read as a table"),
+    }[kind]
+    return _(
+        "This file is %(what)s, not a table of records. Nothing was imported. Open the "
+        "data in the spreadsheet program and save them as XLSX or as CSV, then choose that "
+        "file."
+    ) % {"what": what}
+
+
+def encoding_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The text of this CSV file is in an encoding that could not be recognised. Nothing "
+        "was imported. In Excel choose “Save as” → “CSV UTF-8 (comma delimited)”, or save "
+        "the file as XLSX, and choose that file."
+    )
+
+
+def _is_text(sample: bytes) -> bool:
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 with its byte-order mark
+    if b"\x00" in sample:
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control <= len(sample) // 200
+
+
+def text_encoding(sample: bytes) -> str:
+    """Return the encoding of a CSV file's first bytes, or raise NotDataError."""
+    try:
+        sample.decode("utf-8-sig")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and len(sample) >= SAMPLE:
+            return "utf-8-sig"  # a character cut at the end of the sample
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=list(TEXT_ENCODINGS)).best()
+    if best is None or best.encoding not in TEXT_ENCODINGS:
+        raise NotDataError(encoding_message())
+    return best.encoding
+
+
+def check_data(sample: bytes, fileobj) -> None:
+    """Refuse a file that is no table, from its first bytes (`fileobj`: the whole file).
+
+    Raises NotDataError, with a message in the active language, for a PDF, a program,
+    an image, an archive, a damaged spreadsheet, random bytes, or text in an encoding
+    that cannot be recognised.
+    """
+    import zipfile
+
+    for magic, kind in _NOT_TABLES:
+        if sample.startswith(magic):
+            raise NotDataError(not_data_message(kind))
+    if sample.startswith(XLSX_MAGIC):
+        try:
+            with zipfile.ZipFile(fileobj) as zf:
+                zf.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise NotDataError(not_data_message("damaged")) from exc
+        return
+    if sample.startswith(b"ARROW1"):
+        return
+    if not _is_text(sample):
+        raise NotDataError(not_data_message("binary"))
+    text_encoding(sample)
+
+
+def check_data_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        check_data(fh.read(SAMPLE), fh)
+
+
+def file_encoding(path: Path) -> str:
+    """The encoding to read a CSV (or XML-less text) file with."""
+    with open(path, "rb") as fh:
+        return text_encoding(fh.read(SAMPLE))
+
+
 def sniff_kind(path: Path) -> str:
     """Tell a file's kind from its first bytes and name: xlsx, zip, feather, xml or csv."""
     with open(path, "rb") as fh:
@@ -112,14 +234,13 @@ def read_table(path: Path) -> Iterator[list]:
         finally:
             wb.close()
         return
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(4096)
+    with open(path, encoding=file_encoding(path), newline="") as fh:
+        # The header line's most frequent separator: Excel in a Russian locale and
+        # KoboToolbox write semicolons (csv.Sniffer guesses wrong on long headers).
+        header = fh.readline()
         fh.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        for row in csv.reader(fh, dialect):
+        delimiter = max(",;\t", key=header.count)
+        for row in csv.reader(fh, delimiter=delimiter):
             yield [unescape_formula(v) for v in row]
 
 

@@ -3,16 +3,22 @@
 CSV: one row per submission; a column is named by the question's path, with groups
 joined by "-" (ODK Central) or "/" (KoboToolbox); select_multiple answers are
 space-separated; the instance id is in `meta-instanceID`, `meta/instanceID`, `KEY` or
-`_uuid`. XML: one instance per file (`<data id="htcds_xlsform">…</data>`), or a zip of
-such files. The instance id is the stable key of a submission.
+`_uuid`. KoboToolbox may also separate cells with semicolons, add one 0/1 column per
+choice of a select_multiple question ("question/choice"), and write the form's labels
+instead of the names, for questions and for choices; the labels are read with the
+official form's own (`data/htcds_xlsform_labels.json`). XML: one instance per file
+(`<data id="htcds_xlsform">…</data>`), or a zip of such files. The instance id is the
+stable key of a submission.
 """
 
 import datetime
 import io
+import json
 import re
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -83,9 +89,88 @@ def read(path: Path) -> Iterator[tuple[int, str, dict]]:
         yield from _from_table(read_table(path))
 
 
+def _fold(text: str) -> str:
+    return " ".join(str(text).replace("\xa0", " ").split()).casefold()
+
+
+@cache
+def _labels() -> tuple[dict[str, list[str]], dict[str, str], dict[str, dict[str, str]]]:
+    """(question label → names in form order, question → choice list, list → {label: name})."""
+    data = json.loads((Path(__file__).parent / "data" / "htcds_xlsform_labels.json").read_text())
+    by_label: dict[str, list[str]] = {}
+    lists: dict[str, str] = {}
+    for name, label, qtype in data["questions"]:
+        by_label.setdefault(_fold(label), []).append(name)
+        kind, _, list_name = qtype.partition(" ")
+        if kind in ("select_one", "select_multiple"):
+            lists[name] = list_name
+    choices = {
+        list_name: {_fold(label): name for name, label in options}
+        | {_fold(name): name for name, _label in options}
+        for list_name, options in data["choices"].items()
+    }
+    return by_label, lists, choices
+
+
+def _header_map(header: list[str]):
+    """Map columns to questions and, for one-column-per-choice exports, to choices."""
+    by_label, lists, choices = _labels()
+    used_labels: dict[str, int] = {}
+    columns: dict[int, str] = {}  # column → field
+    choice_columns: dict[int, tuple[str, str]] = {}  # column → (field, choice name)
+
+    def question(text: str) -> str | None:
+        if text in TO_FIELD:
+            return text
+        names = by_label.get(_fold(text))
+        if names:
+            # Two questions of the official form share a label: take them in form order.
+            n = used_labels.get(_fold(text), 0)
+            used_labels[_fold(text)] = n + 1
+            return names[min(n, len(names) - 1)]
+        return None
+
+    multi = [
+        (_fold(prefix) + "/", q)
+        for label, names in by_label.items()
+        for q in names
+        if q in lists and q in TO_FIELD
+        for prefix in (label, q)
+    ]
+
+    def choice(name: str) -> tuple[str, str] | None:
+        """(field, choice name) of a "question/choice" column (names or labels)."""
+        folded = _fold(name)
+        for prefix, q in multi:
+            pos = folded.find(prefix)
+            if pos == 0 or (pos > 0 and folded[pos - 1] == "/"):
+                option = folded[pos + len(prefix) :]
+                listed = choices.get(lists[q], {})
+                if option in listed:
+                    return TO_FIELD[q], listed[option]
+        return None
+
+    for i, name in enumerate(header):
+        leaf = _SEP.split(name)[-1]
+        found = question(name)  # a name, or a label (which may hold a "/")
+        if found is None and "/" in name:
+            picked = choice(name)
+            if picked is not None:
+                choice_columns[i] = picked
+                continue
+            found = question(name.rsplit("/", 1)[-1])
+        if found is None and leaf in TO_FIELD:
+            found = leaf
+        if found is not None and TO_FIELD[found] not in columns.values():
+            columns[i] = TO_FIELD[found]
+    return columns, choice_columns
+
+
+_CHOSEN = {"1", "1.0", "true", "yes"}
+
+
 def _from_table(rows: Iterator[list]) -> Iterator[tuple[int, str, dict]]:
     header = [str(h or "").strip() for h in next(rows, [])]
-    columns: dict[int, str] = {}
     id_column = None
     date_columns: dict[str, int] = {}
     for i, name in enumerate(header):
@@ -94,17 +179,35 @@ def _from_table(rows: Iterator[list]) -> Iterator[tuple[int, str, dict]]:
         leaf = _SEP.split(name)[-1]
         if leaf in DATE_COLUMNS:
             date_columns.setdefault(leaf, i)
-        # Kobo adds one 0/1 column per choice ("question/choice"): the leaf is no question.
-        if leaf in TO_FIELD and i not in columns:
-            columns[i] = TO_FIELD[leaf]
+    columns, choice_columns = _header_map(header)
     date_order = [date_columns[n] for n in DATE_COLUMNS if n in date_columns]
-    if len(columns) < 3:
+    if len(columns) + len({f for f, _c in choice_columns.values()}) < 3:
         raise LayoutError("xlsform")
+    _by_label, lists, choices = _labels()
+    one_list = {TO_FIELD[q]: choices[lst] for q, lst in lists.items()}
+    by_choice = {f for f, _c in choice_columns.values()}
     for number, row in enumerate(rows, start=1):
         if not any(str(c or "").strip() for c in row):
             continue
         instance = str(row[id_column] or "").strip() if id_column is not None else ""
         raw = {f: row[i] for i, f in columns.items() if i < len(row)}
+        for field in by_choice:
+            raw[field] = " ".join(
+                choice
+                for i, (f, choice) in choice_columns.items()
+                if f == field and i < len(row) and _fold(row[i] or "") in _CHOSEN
+            )
+        for field, value in raw.items():
+            listed = one_list.get(field)
+            if listed and isinstance(value, str) and value.strip():
+                # A label (KoboToolbox "labels" export) becomes the choice's name.
+                folded = _fold(value)
+                if folded in listed:
+                    raw[field] = listed[folded]
+                elif F.BY_NAME[field].kind != F.CODES:
+                    continue
+                else:
+                    raw[field] = " ".join(listed.get(_fold(p), p) for p in value.split())
         dates = [row[i] for i in date_order if i < len(row) and row[i]]
         raw[DATE] = dates[0] if dates else ""
         yield number, instance, raw

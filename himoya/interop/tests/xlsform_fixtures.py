@@ -95,3 +95,60 @@ def instances_zip(path, count: int, change=None) -> None:
     with zipfile.ZipFile(path, "w") as zf:
         for iid, answers, when in rows:
             zf.writestr(f"instances/{iid[5:]}/submission.xml", instance_xml(iid, answers, when))
+
+
+def kobo_csv(path, count: int, *, labels: bool = True) -> None:
+    """Write the same submissions as KoboToolbox's CSV export does with its usual options:
+    semicolons, one 0/1 column per choice of a select_multiple question beside the
+    question's own column, and (with `labels`) the form's labels for questions and choices.
+    """
+    import csv
+
+    wb = load_workbook(settings.HIMOYA_SHARED_DATA / FORM, read_only=True)
+    survey = list(wb["survey"].iter_rows(values_only=True))
+    choice_label = {
+        (lst, str(name).strip()): str(label).strip()
+        for lst, name, label in list(wb["choices"].iter_rows(values_only=True))[1:]
+        if lst
+    }
+    wb.close()
+    _questions, choices = official_form()
+    choices = {k: [c.strip() for c in v] for k, v in choices.items()}
+    rows = list(submissions(count))
+    asked = [
+        (qtype, name, label)
+        for qtype, name, label, *_ in survey[1:]
+        if qtype and qtype.split(" ")[0] in ("select_one", "select_multiple", "date", "text")
+    ]
+
+    def title(name, label):
+        return label if labels else name
+
+    def shown(list_name, value):
+        return choice_label[(list_name, value)] if labels else value
+
+    header = ["start", "end"]
+    for qtype, name, label in asked:
+        header.append(title(name, label))
+        kind, _, list_name = qtype.partition(" ")
+        if kind == "select_multiple":
+            header += [f"{title(name, label)}/{shown(list_name, c)}" for c in choices[list_name]]
+    header += ["_id", "_uuid", "_submission_time", "_index"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(header)
+        for n, (iid, answers, when) in enumerate(rows, start=1):
+            line = [when, when]
+            for qtype, name, _label in asked:
+                kind, _, list_name = qtype.partition(" ")
+                value = answers[name]
+                if kind == "select_one" and value:
+                    line.append(shown(list_name, value))
+                elif kind == "select_multiple":
+                    picked = value.split()
+                    line.append(" ".join(shown(list_name, v) for v in picked))
+                    line += ["1" if c in picked else "0" for c in choices[list_name]]
+                else:
+                    line.append(value)
+            line += [str(1000 + n), iid.removeprefix("uuid:"), when, str(n)]
+            w.writerow(line)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from himoya.access import policy, roles
 from himoya.interop.actions import FORMATS, FileLayoutError, ForeignDataError, do_import
+from himoya.interop.tabular import NotDataError
 from himoya.interop.validation import describe
 from himoya.organisations.models import Organisation, User
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
                 skip_invalid=opts["skip_invalid"],
                 progress=lambda done, total=None, message="": None,
             )
+        except NotDataError as exc:
+            raise CommandError(str(exc)) from exc
         except FileLayoutError as exc:
             raise CommandError(
                 _("The file is not in the %(format)s layout.") % {"format": exc}
@@ -94,10 +97,12 @@ def outcome(result: dict) -> str:
         "created": result["created"],
     }
     lines = [head, counts]
-    if result["not_stored"]:
+    if result.get("consents"):
+        lines.append(_("Consent decisions recorded: %(n)s") % {"n": result["consents"]})
+    if result.get("kept_as_source"):
         lines.append(
-            _("Not imported (no place in the case record): %(f)s")
-            % {"f": ", ".join(result["not_stored"])}
+            _("Kept with the cases as source fields (exported again): %(f)s")
+            % {"f": ", ".join(result["kept_as_source"])}
         )
     if result["ignored_columns"]:
         lines.append(
