@@ -146,6 +146,7 @@ def anonymise_person(person, now) -> int:
     from himoya.assistance.models import RiskAssessment, ServiceDelivery
     from himoya.cases.models import Person, PersonNameToken, StatusDecision, TraffickingSituation
     from himoya.hotline.models import HotlineContact
+    from himoya.interop.models import SourceFields
     from himoya.referrals.models import Consent
 
     blank: dict = {f: "" for f in Person.IDENTITY_FIELDS}
@@ -180,6 +181,8 @@ def anonymise_person(person, now) -> int:
             risk.save(update_fields=["risks", "safety_plan"])
         for contact in HotlineContact.objects.filter(case=case):
             _anonymise_contact(contact)
+        # An imported record's identifying source texts (address parts, free texts).
+        SourceFields.objects.filter(case=case).update(sealed=None)
         AnonymisedCase.objects.create(case=case, at=now)
     return len(cases)
 

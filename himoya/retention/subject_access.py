@@ -42,6 +42,7 @@ def _date(value) -> str:
 def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
     """Return the report's sections as (title, rows, first row is a header)."""
     from himoya.assistance.models import ServiceDelivery
+    from himoya.interop.models import SourceFields
     from himoya.referrals.models import Consent, Referral
 
     identity = []
@@ -62,6 +63,7 @@ def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
     consent_rows = [[_("Case"), _("Purpose"), _("Decision"), _("Date")]]
     referral_rows = [[_("Case"), _("From"), _("To"), _("Sent")]]
     service_rows = [[_("Case"), _("Service"), _("Provider"), _("From")]]
+    imported_rows = [[_("Case"), _("Field"), _("Value")]]
     retention_rows = []
     days = settings.HIMOYA_RETAIN_CLOSED_CASES_DAYS
     for case in cases:
@@ -104,6 +106,9 @@ def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
                     _date(service.started_on),
                 ]
             )
+        kept = SourceFields.objects.filter(case=case).only("sealed").first()
+        for field, value in sorted(((kept.sealed or {}) if kept else {}).items()):
+            imported_rows.append([case.reference, field, str(value)])
         if case.closed_on and days:
             until = case.closed_on + datetime.timedelta(days=days)
             retention_rows.append(
@@ -140,6 +145,7 @@ def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
         (_("Your consents"), consent_rows, True),
         (_("Referrals to other organisations"), referral_rows, True),
         (_("Services you received"), service_rows, True),
+        (_("Details kept from an imported file"), imported_rows, True),
         (_("Who saw or changed your records"), seen, True),
         (_("How long your data are kept"), retention_rows, False),
     ]

@@ -17,6 +17,7 @@ from himoya.audit.tests.conftest import tamper  # noqa: F401
 from himoya.cases.actions import do_register_case
 from himoya.cases.models import Case, Person, PersonNameToken
 from himoya.hotline.models import HotlineContact
+from himoya.interop.models import SourceFields
 from himoya.referrals.models import Consent
 from himoya.retention.actions import (
     RetentionError,
@@ -88,6 +89,9 @@ def test_closed_case_past_its_period_keeps_its_facts_and_loses_its_identity(
     )
     consent.form_file.save("form.pdf", ContentFile(b"%PDF signed"))
     form_path = consent.form_file.path
+    SourceFields.objects.create(
+        case=old, format="htcds", cells={"Datasource": "Hotline"}, sealed={"Street": "Рӯдакӣ 5"}
+    )
     facts = Case.objects.filter(pk=old.pk).values("sex", "age_group", "citizenship", "closed_on")[0]
 
     report = purge(NOW)
@@ -99,6 +103,8 @@ def test_closed_case_past_its_period_keeps_its_facts_and_loses_its_identity(
     consent.refresh_from_db()
     assert consent.witness_name == "" and not consent.form_file
     assert not os.path.exists(form_path)
+    kept = SourceFields.objects.get(case=old)
+    assert kept.sealed is None and kept.cells == {"Datasource": "Hotline"}
     # The statistical facts stay: the case still counts.
     assert Case.objects.filter(pk=old.pk).values(*facts)[0] == facts
     # A case closed recently keeps everything.

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
 from himoya.cases.actions import do_register_case
+from himoya.interop.models import SourceFields
 from himoya.referrals.models import Consent
 from himoya.retention.models import LegalHold
 
@@ -124,3 +125,13 @@ def test_caseworker_cannot_place_a_legal_hold(client, login, caseworker, case):
     )
     assert response.status_code == 403
     assert not LegalHold.objects.exists()
+
+
+def test_the_report_shows_what_an_imported_file_said_about_the_person(
+    client, login, caseworker, case
+):
+    SourceFields.objects.create(case=case, format="htcds", sealed={"AddressStreet": "Рӯдакӣ 5"})
+    login(caseworker)
+    text = pdf_text(report(client, case, "en"))
+    assert "Details kept from an imported file" in text
+    assert "AddressStreet" in text and "Рӯдакӣ 5" in text
