@@ -16,35 +16,15 @@ from himoya.cases.models import Case
 from himoya.interop import bulk, htcds, store, tabular, xlsform
 from himoya.interop import fields as F
 from himoya.interop.bulk import lock_organisation
+from himoya.interop.results import FileLayoutError, file_hash, note
 from himoya.interop.validation import RowError, clean_record
 
 FORMATS = ("htcds", "ctdc", "xlsform")
 CHUNK = 2000
-MAX_REPORTED = 1000  # problems kept in a report; the count covers all
-
-
-class FileLayoutError(ValueError):
-    """The file is not in the format it was said to be in."""
-
-
-class ForeignDataError(ValueError):
-    """Most records of the file concern other countries: it is reference data, not cases."""
-
-    def __init__(self, concerning: int, rows: int, country: str):
-        super().__init__(f"{concerning} of {rows} records concern {country}")
-        self.concerning, self.rows, self.country = concerning, rows, country
 
 
 class _Rollback(Exception):
     pass
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:32]
 
 
 def new_result(fmt: str, *, dry_run: bool, skip_invalid: bool) -> dict:
@@ -65,12 +45,6 @@ def new_result(fmt: str, *, dry_run: bool, skip_invalid: bool) -> dict:
         "kept_as_source": [],
         "consents": 0,
     }
-
-
-def _note(result: dict, errors: list[RowError]) -> None:
-    result["problems"] += len(errors)
-    room = MAX_REPORTED - len(result["errors"])
-    result["errors"].extend(e.as_dict() for e in errors[: max(room, 0)])
 
 
 def _registration_date(raw) -> datetime.date | None:
@@ -182,7 +156,7 @@ def _import_records(path, fmt, organisation, acting_user, result, progress) -> N
             errors.append(RowError(row, "", "no_case"))
         if errors:
             result["invalid_rows"] += 1
-            _note(result, errors)
+            note(result, errors)
             continue
         result["valid"] += 1
         # Himoya's own export: the case is here already (its reference or instance id).

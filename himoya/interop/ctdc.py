@@ -31,6 +31,7 @@ from himoya.cases.models import Case, CaseCode, Person, TraffickingSituation
 from himoya.interop import bulk
 from himoya.interop.ctdc_read import TEXT_COLUMNS, YEAR_COLUMN, LayoutError, batches
 from himoya.interop.models import ImportedRecord, SourceFields
+from himoya.interop.results import FileLayoutError, ForeignDataError, file_hash, note
 from himoya.interop.validation import RowError
 from himoya.vocab import ctdc as mapping
 
@@ -350,7 +351,6 @@ def import_file(
     path: Path, organisation, acting_user, result: dict, progress: Callable | None
 ) -> None:
     """Validate and write a CTDC file, batch by batch, filling `result` (see actions)."""
-    from himoya.interop.actions import FileLayoutError, _note, file_hash
     from himoya.interop.ctdc_read import ignored_columns
 
     _refuse_foreign(path)
@@ -371,7 +371,7 @@ def import_file(
             errors, valid, mapped = validate(table, offset)
             result["rows"] += n
             if errors:
-                _note(result, errors)
+                note(result, errors)
                 result["invalid_rows"] += len({e.row for e in errors})
             facts = row_facts(table, valid, cache)
             keys: list[str | None] = []
@@ -427,7 +427,6 @@ def _refuse_foreign(path: Path) -> None:
     """Refuse a file whose records mostly concern other countries (global data)."""
     from django.conf import settings
 
-    from himoya.interop.actions import ForeignDataError
     from himoya.vocab import registry
 
     country = settings.HIMOYA_COUNTRY

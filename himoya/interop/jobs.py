@@ -24,7 +24,7 @@ from django.utils.text import get_valid_filename
 from himoya.access import policy, roles
 from himoya.core.jobs import job
 from himoya.crypto import files
-from himoya.interop import actions, tabular
+from himoya.interop import actions, results, tabular
 from himoya.organisations.models import Organisation
 
 log = logging.getLogger(__name__)
@@ -79,13 +79,13 @@ def run_import(job_row, progress, *, path, fmt, dry_run=False, skip_invalid=Fals
                     skip_invalid=skip_invalid,
                     progress=lambda done, total=None: progress(done, total, f"{done}"),
                 )
-            except actions.FileLayoutError:
+            except results.FileLayoutError:
                 result = {"layout_error": fmt, "errors": [], "imported": False}
             except tabular.NotDataError as exc:
                 result = {"not_data": str(exc), "errors": [], "imported": False}
             except UnicodeDecodeError:
                 result = {"not_data": tabular.encoding_message(), "errors": [], "imported": False}
-            except actions.ForeignDataError as exc:
+            except results.ForeignDataError as exc:
                 result = {
                     "foreign_data": {"concerning": exc.concerning, "rows": exc.rows},
                     "errors": [],

@@ -107,7 +107,8 @@ def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
                 ]
             )
         kept = SourceFields.objects.filter(case=case).only("sealed").first()
-        for field, value in sorted(((kept.sealed or {}) if kept else {}).items()):
+        sealed: dict = kept.sealed if kept is not None and isinstance(kept.sealed, dict) else {}
+        for field, value in sorted(sealed.items()):
             imported_rows.append([case.reference, field, str(value)])
         if case.closed_on and days:
             until = case.closed_on + datetime.timedelta(days=days)

@@ -15,7 +15,7 @@ KANON = "ctdc/ctdc_global_kanon_2021-07-15.feather"
 
 @pytest.mark.django_db
 def test_the_global_ctdc_file_is_refused_as_cases_and_points_to_the_reference_area(org, importer):
-    from himoya.interop.actions import ForeignDataError
+    from himoya.interop.results import ForeignDataError
 
     with pytest.raises(ForeignDataError) as exc:
         do_import(org, settings.HIMOYA_SHARED_DATA / KANON, "ctdc", acting_user=importer)

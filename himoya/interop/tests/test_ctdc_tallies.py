@@ -109,7 +109,7 @@ def test_a_round_trip_of_a_sample_keeps_every_cell(tmp_path, org, importer):
 
 
 def test_ctdc_rows_imported_before_content_keys_are_still_recognised(tmp_path, org, importer):
-    from himoya.interop.actions import file_hash
+    from himoya.interop.results import file_hash
 
     path = ctdc_sample(tmp_path, rows=100)
     do_import(org, path, "ctdc", acting_user=importer)

@@ -162,7 +162,7 @@ def test_consent_answers_become_consent_records_that_referrals_obey(tmp_path, or
 
 
 def test_rows_imported_before_content_keys_are_still_recognised(tmp_path, org, importer):
-    from himoya.interop.actions import file_hash
+    from himoya.interop.results import file_hash
 
     source = filled_template(tmp_path)
     do_import(org, source, "htcds", acting_user=importer)

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from himoya.access import policy, roles
-from himoya.interop.actions import FORMATS, FileLayoutError, ForeignDataError, do_import
+from himoya.interop.actions import FORMATS, do_import
+from himoya.interop.results import FileLayoutError, ForeignDataError
 from himoya.interop.tabular import NotDataError
 from himoya.interop.validation import describe
 from himoya.organisations.models import Organisation, User
