@@ -481,12 +481,24 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     for column, ids in repeated.items():
         if not ids:
             continue
+        who = _column_sql(source, column)
         measures = [
             f"COUNT(CASE WHEN {cur_cond} THEN 1 END) - "
-            f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN {_column_sql(source, column)} END)",
+            f"COUNT(DISTINCT CASE WHEN {cur_cond} THEN {who} END)",
             f"COUNT(CASE WHEN {prev_cond} THEN 1 END) - "
-            f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN {_column_sql(source, column)} END)",
+            f"COUNT(DISTINCT CASE WHEN {prev_cond} THEN {who} END)",
         ]
+        window_params = [*windows[:2], *windows[:2], *windows[2:], *windows[2:]]
+        keyed = protect and column == indicator.count
+        if keyed:
+            # The cell key adds each counted unit or person once, however many rows.
+            measures += [
+                f"COALESCE(SUM(CASE WHEN {cur_cond} THEN {who} END), 0) - "
+                f"COALESCE(SUM(DISTINCT CASE WHEN {cur_cond} THEN {who} END), 0)",
+                f"COALESCE(SUM(CASE WHEN {prev_cond} THEN {who} END), 0) - "
+                f"COALESCE(SUM(DISTINCT CASE WHEN {prev_cond} THEN {who} END), 0)",
+            ]
+            window_params += window_params
         if isinstance(ids, Q):  # the rows are marked: filter the facts on the mark
             marked_sql, marked_params = qs.filter(ids).query.sql_with_params()
             body, params = f"FROM ({marked_sql}) f", list(marked_params)
@@ -497,16 +509,13 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             marks = ", ".join(["%s"] * len(ids))
             body = f"FROM ({fact_sql}) f WHERE f.{column} IN ({marks})"
             params = [*fact_params, *ids]
-        for by, key, (c, p) in _run_grouped(
-            body,
-            params,
-            bys,
-            all_dims,
-            exprs,
-            measures,
-            [*windows[:2], *windows[:2], *windows[2:], *windows[2:]],
+        for by, key, values in _run_grouped(
+            body, params, bys, all_dims, exprs, measures, window_params
         ):
-            counts[by].setdefault(key, {"rows": (0, 0), "ck": (0, 0)})[column] = (c, p)
+            found = counts[by].setdefault(key, {"rows": (0, 0), "ck": (0, 0)})
+            found[column] = (int(values[0]), int(values[1]))
+            if keyed:
+                found["ck_repeated"] = (int(values[2]), int(values[3]))
     if prev is not None and prev.end < period.start:
         for by in bys:
             counts[by] = _align_calendar(by, counts[by], period)
@@ -521,9 +530,9 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
             )
             current, previous = persons if indicator.count == "person_id" else units
             if protect:
-                ids_c, ids_p = found.get("ck", (0, 0))
-                current = protection.perturb(current, protection.cell_key(ids_c, rows_c))
-                previous = protection.perturb(previous, protection.cell_key(ids_p, rows_p))
+                ids_c, ids_p = _minus(found.get("ck", (0, 0)), found.get("ck_repeated"))
+                current = protection.perturb(current, protection.cell_key(ids_c, current))
+                previous = protection.perturb(previous, protection.cell_key(ids_p, previous))
             if not current and not previous and by:
                 continue  # a protected cell of 0 is not shown: its row would tell it exists
             cells.append(

@@ -140,6 +140,7 @@ def report_detail(request, key):
                 (spec, table, dash.table_view(table, request.user)) for spec, table in result.tables
             ],
             "units": UNITS,
+            "protection_method": protection.METHOD,
         },
     )
 
