@@ -126,3 +126,29 @@ def test_forced_labour_by_sector_counts_only_forced_labour_victims(org, make_use
     table = next(t for spec, t in result.tables if spec.by == ("labour_sector",))
     assert table.total.current == 2
     assert sum(c.current for c in table.cells) == 2
+
+
+@pytest.mark.django_db
+def test_the_exact_grant_is_audited_when_given_and_when_used(world, client, login, make_user):
+    from himoya.audit.models import AuditEvent
+    from himoya.organisations.actions import do_add_member
+
+    admin = make_user(world["small"], Role.ORG_ADMIN)
+    national = world["coordinator"].memberships.first().organisation
+    membership = do_add_member(
+        national, username="secretariat", role=Role.NATIONAL_COORDINATOR, acting_user=admin
+    )
+    given = AuditEvent.objects.get(
+        object_type="organisations.membership", object_id=str(membership.pk)
+    )
+    assert "role" in given.fields and given.actor_id == admin.pk
+    exact_uses = AuditEvent.objects.filter(object_type="stats.exact_figures")
+    for who in ("analyst", "owner"):
+        login(world[who])
+        assert client.get("/stats/?period=year&year=2026").status_code == 200
+    assert not exact_uses.exists()  # protected or own figures: nothing to write down
+    login(world["coordinator"])
+    assert client.get("/stats/?period=year&year=2026").status_code == 200
+    assert client.get("/stats/api/cases/?period=year&year=2026").status_code == 200
+    uses = list(exact_uses.filter(actor=world["coordinator"]))
+    assert sorted(u.object_id for u in uses) == ["api cases", "dashboard"]
