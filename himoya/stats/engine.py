@@ -442,6 +442,7 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
     # the protected page costs about what the exact one does.
     packed = protect and not indicator.measure
     who = _column_sql(source, indicator.count)
+    kinds: list[tuple[str, str | tuple[str, ...]]]
     if packed:
         kinds = [("COALESCE(SUM({}), 0)", f"COALESCE({who}, 0) * {_PACK} + 1")]
     elif indicator.measure:
@@ -465,7 +466,8 @@ def _compute_group(indicator, period, prev, scope, multi, bys, filters, repeated
         found = counts[by].setdefault(key, {"rows": (0, 0), "ck": (0, 0)})
         sums = [_pair(values, i, len(windows)) for i in range(len(kinds))]
         if packed:
-            sums = [tuple(v % _PACK for v in sums[0]), tuple(v // _PACK for v in sums[0])]
+            (c, p) = sums[0]
+            sums = [(c % _PACK, p % _PACK), (c // _PACK, p // _PACK)]
         for name, (c, p) in zip(["rows", "ck"], sums, strict=False):
             found[name] = (found[name][0] + c, found[name][1] + p)
     if row_bys is not bys:
