@@ -1,15 +1,16 @@
 """A national analyst tries to get small figures back from everything published to them.
 
-"Recovered" is meant precisely: the analyst knows the published rule (protection.py: a
-figure is within ±2 of the true count, never 1 or 2, 0 stays 0) and which published
-cells contain which others (female ⊇ women; January–September ⊇ January–August; the
-national total ⊇ each organisation's). From every relation "X = A − B₁ − … − Bₙ" that
-the published tables allow (Bᵢ disjoint parts of A) and from X's own published figure,
-the true values of X still possible form a set; a figure whose true value is 1 to 4 is
-recovered when that set holds that single value. The tests collect the figures of every
-pair of breakdowns, several overlapping periods and every organisation filter, then
-search every such relation among them (the record sets are known to the test, not to
-the analyst).
+"Recovered" is meant precisely: the analyst knows the published rule (protection.py:
+possible_true_counts gives every true count a published figure can come from) and
+which published cells contain which others (female ⊇ women; January–September ⊇
+January–August; the national total ⊇ each organisation's). From every relation
+"X = A − B₁ − … − Bₙ" that the published tables allow (Bᵢ disjoint parts of A) and
+from X's own published figure, the true values of X still possible form a set; a
+figure whose true value is 1 to 4 is recovered when that set holds that single value.
+The tests collect the figures of every pair of breakdowns, several overlapping periods
+and every organisation filter, then search every such relation among them (the record
+sets are known to the test, not to the analyst). With a hard ±2 bound on the change
+this search pinned 4 of 1,421 small figures exactly; the rule's rare tails stop it.
 """
 
 import csv
