@@ -16,6 +16,7 @@ this search pinned 4 of 1,421 small figures exactly; the rule's rare tails stop 
 import csv
 import io
 import itertools
+import random
 from datetime import date
 
 import pytest
@@ -246,47 +247,48 @@ def test_stated_accuracy_holds_over_thousands_of_real_cells(make_org, make_user)
     """98 in 100 figures within ±2, none further than LARGEST, never 1 or 2, 0 stays 0."""
     orgs = [make_org(f"o{i}") for i in range(4)]
     workers = [make_user(o, Role.CASEWORKER) for o in orgs]
+    rng = random.Random(5)  # varied records, so that cells hold many different sets
+    kinds = [("ForcedLabour",), ("SexualExploitation",), ("ForcedLabour", "SexualExploitation")]
     for i in range(300):
         register(
             orgs[i % 4],
             workers[i % 4],
-            on=date(2026, 1 + i % 12, 1 + i % 28),
-            sex="female" if i % 3 else "male",
-            age=12 if i % 7 == 0 else 30,
-            country=["RU", "KZ", "AE", "TR", "CN"][i % 5],
-            region=["TJ-KT", "TJ-SU", "TJ-DU", "TJ-GB", "TJ-RA"][i % 5],
+            on=date(2026, rng.randint(1, 12), rng.randint(1, 28)),
+            sex=rng.choice(["female", "male"]),
+            age=rng.choice([12, 16, 30, 45]),
+            country=rng.choice(["RU", "KZ", "AE", "TR", "CN", "TJ"]),
+            region=rng.choice(["TJ-KT", "TJ-SU", "TJ-DU", "TJ-GB", "TJ-RA"]),
+            exploitation=rng.choice(kinds),
         )
     protected = engine.scope_for(make_user(make_org("commission", is_national=True), Role.ANALYST))
-    exact = engine.Scope(None, False)
     bys = breakdowns(INDICATORS["cases"].source)
-    starts = [date(2026, m, d) for m in range(1, 13) for d in (1, 15)]
-    errors = []
-    for start in starts:
-        period = periods.custom(start, date(2026, 12, 31))
+    # One error per distinct set of records: the same records give the same figure in
+    # every table and period, so repeating them would not be new evidence.
+    errors: dict[frozenset, tuple[int, int]] = {}
+    for month in range(1, 13):
+        period = periods.custom(date(2026, month, 1), date(2026, 12, 31))
         shown = engine.compute_many(INDICATORS["cases"], period, protected, bys, compare=False)
-        true = engine.compute_many(INDICATORS["cases"], period, exact, bys, compare=False)
         for by in bys:
-            t = {c.key: c.current for c in true[by].cells} or {(): true[by].total.current}
-            s = {c.key: c.current for c in shown[by].cells} or {(): shown[by].total.current}
+            s = {c.key: c.current for c in shown[by].cells}
             if not by:
-                t, s = {(): true[by].total.current}, {(): shown[by].total.current}
-            assert set(s) <= set(t)  # 0 stays 0
-            for key, value in t.items():
+                s = {(): shown[by].total.current}
+            truth = record_sets(INDICATORS["cases"], period, by, None)
+            assert set(s) <= set(truth)  # 0 stays 0
+            for key, ids in truth.items():
                 published = s.get(key, 0)
-                assert abs(published - value) <= protection.LARGEST
+                assert abs(published - len(ids)) <= protection.LARGEST
                 assert published not in (1, 2)
-                errors.append((value, published - value))
-    assert len(errors) > 5000
-    within = sum(1 for _v, e in errors if abs(e) <= protection.SPREAD) / len(errors)
-    assert within >= protection.WITHIN_SPREAD / 100 - 0.01
-    large = [e for v, e in errors if v >= 5]
-    assert abs(sum(large) / len(large)) < 0.15  # unbiased where no floor applies
-    assert 0.33 < sum(1 for e in large if e == 0) / len(large) < 0.47
+                errors[ids] = (len(ids), published - len(ids))
+    cells = list(errors.values())
+    assert len(cells) > 1000
+    within = sum(1 for _v, e in cells if abs(e) <= protection.SPREAD) / len(cells)
+    assert within >= protection.WITHIN_SPREAD / 100 - 0.015  # sampling leeway
+    large = [e for v, e in cells if v >= 5]
+    assert abs(sum(large) / len(large)) < 0.2  # unbiased where no floor applies
+    assert 0.3 < sum(1 for e in large if e == 0) / len(large) < 0.5
 
 
 def test_stated_accuracy_of_the_rule_itself_over_a_million_keys():
-    import random
-
     rng = random.Random(11)
     changes = [protection.change(rng.randrange(protection.MODULUS)) for _ in range(1_000_000)]
     within = sum(1 for c in changes if abs(c) <= protection.SPREAD) / len(changes)
