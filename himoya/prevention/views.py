@@ -546,30 +546,35 @@ def _year(request) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-def _figure_rows(key: str, by: str, year: int, orgs) -> list[tuple[str, int]]:
+def _figure_rows(key: str, by: str, year: int, orgs, protected) -> list[tuple[str, int]]:
     from himoya.stats import engine, figures, periods
     from himoya.stats.indicators import INDICATORS
 
     table = engine.compute(
-        INDICATORS[key], periods.year(year), figures.scope(orgs), (by,), compare=False
+        INDICATORS[key], periods.year(year), figures.scope(orgs, protected), (by,), compare=False
     )
     return sorted(((c.labels[0], c.current) for c in table.cells), key=lambda r: -r[1])
 
 
 @login_required
 def training_list(request):
+    from himoya.stats import figures
+    from himoya.stats.periods import year as periods_year
+
     year = _year(request)
     orgs = plans_access.figure_org_ids(request.user)
+    # National figures go through the disclosure protection unless the exact grant is held.
+    protected = figures.protected_for(request.user, orgs)
     sessions = (
         plans_access.training_sessions_visible_to(request.user)
         .select_related("course", "organisation")
         .annotate(people=Count("participants"))[:100]
     )
     breakdowns = [
-        (_("By sex"), _figure_rows("trained", "sex", year, orgs)),
-        (_("By agency"), _figure_rows("trained", "agency", year, orgs)),
-        (_("By topic"), _figure_rows("trained", "topic", year, orgs)),
-        (_("By role"), _figure_rows("trained", "trainee_role", year, orgs)),
+        (_("By sex"), _figure_rows("trained", "sex", year, orgs, protected)),
+        (_("By agency"), _figure_rows("trained", "agency", year, orgs, protected)),
+        (_("By topic"), _figure_rows("trained", "topic", year, orgs, protected)),
+        (_("By role"), _figure_rows("trained", "trainee_role", year, orgs, protected)),
     ]
     return render(
         request,
@@ -578,7 +583,13 @@ def training_list(request):
             "sessions": sessions,
             "year": year,
             "breakdowns": breakdowns,
-            "total": sum(n for _label, n in breakdowns[0][1]),
+            "total": figures.total(
+                "trained",
+                periods_year(year).start,
+                periods_year(year).end,
+                orgs,
+                protected=protected,
+            ),
             "can_add": bool(plans_access.reporting_org_ids(request.user)),
         },
     )
@@ -688,21 +699,23 @@ def awareness_list(request):
     visible = plans_access.awareness_events_visible_to(request.user).select_related("organisation")
     from himoya.stats import figures, periods
 
+    protected = figures.protected_for(request.user, orgs)
     period = periods.year(year)
-    groups = figures.counts("people_reached", ("reach_group",), period.start, period.end, orgs)
+    span = (period.start, period.end, orgs)
+    groups = figures.counts("people_reached", ("reach_group",), *span, protected=protected)
     reached = {f"reached_{g}": groups.get((k,), 0) for k, g in training.REACH_GROUPS}
-    reached["total"] = sum(groups.values())
+    reached["total"] = figures.total("people_reached", *span, protected=protected)
     reached["estimated"] = figures.total(
-        "people_reached", period.start, period.end, orgs, filters={"event__basis": "estimated"}
+        "people_reached", *span, filters={"event__basis": "estimated"}, protected=protected
     )
-    prevented = figures.total("prevented", period.start, period.end, orgs)
+    prevented = figures.total("prevented", *span, protected=protected)
     return render(
         request,
         "prevention/awareness_list.html",
         {
             "events": visible[:100],
             "year": year,
-            "by_kind": _figure_rows("awareness_events", "event_kind", year, orgs),
+            "by_kind": _figure_rows("awareness_events", "event_kind", year, orgs, protected),
             "reached": reached,
             "prevented": prevented,
             "can_add": bool(plans_access.reporting_org_ids(request.user)),

@@ -42,7 +42,6 @@ HEADLINES = [
     "prevented",
     "proceedings",
 ]
-TOP = 10
 
 # Case-list filters a figure's breakdown can be drilled into.
 DRILL_PARAMS = {
@@ -118,45 +117,61 @@ def _build(period, scope, user, panels, wanted, tables) -> dict:
 
 
 def chart_data(table, kind) -> dict:
-    """Shape a table for Chart.js; suppressed cells are left out of charts."""
-    cells = [c for c in table.cells if not c.suppressed]
+    """Shape a table for Chart.js: every category of the table, in the table's order.
+
+    A figure shown as text ("<5", "…") is drawn as 0 rather than dropping its category.
+    """
+    cells = table.cells
     if kind == "stacked":
         firsts = []
         for c in cells:
             if c.labels[0] not in firsts:
                 firsts.append(c.labels[0])
         seconds = sorted({c.labels[1] for c in cells})
-        values = {(c.labels[0], c.labels[1]): c.current for c in cells}
+        values = {(c.labels[0], c.labels[1]): _drawn(c, "current") for c in cells}
         return {
-            "labels": firsts[:TOP],
+            "labels": firsts,
             "datasets": [
-                {"label": s, "data": [values.get((f, s), 0) for f in firsts[:TOP]]} for s in seconds
+                {"label": s, "data": [values.get((f, s), 0) for f in firsts]} for s in seconds
             ],
         }
     if kind == "line":
         return {
             "labels": [c.labels[0] for c in cells],
             "datasets": [
-                {"label": str(table.period.label), "data": [c.current for c in cells]},
+                {
+                    "label": str(table.period.label),
+                    "data": [_drawn(c, "current") for c in cells],
+                },
             ],
             "previous": {
                 "label": str(table.previous_period.label),
-                "data": [c.previous for c in cells],
+                "data": [_drawn(c, "previous") for c in cells],
             },
         }
     if kind == "years":
         return {
             "labels": [c.labels[0] for c in cells],
-            "datasets": [{"label": "", "data": [c.current for c in cells]}],
+            "datasets": [{"label": "", "data": [_drawn(c, "current") for c in cells]}],
         }
-    top = cells[:TOP]
     return {
-        "labels": [c.labels[0] for c in top],
+        "labels": [c.labels[0] for c in cells],
         "datasets": [
-            {"label": str(table.period.label), "data": [c.current for c in top]},
-            {"label": str(table.previous_period.label), "data": [c.previous for c in top]},
+            {
+                "label": str(table.period.label),
+                "data": [_drawn(c, "current") for c in cells],
+            },
+            {
+                "label": str(table.previous_period.label),
+                "data": [_drawn(c, "previous") for c in cells],
+            },
         ],
     }
+
+
+def _drawn(cell, which: str) -> int:
+    """The height a chart draws for a figure: 0 when the figure is shown as text."""
+    return 0 if getattr(cell, f"hidden_{which}") else getattr(cell, which)
 
 
 def may_drill(user) -> bool:

@@ -60,3 +60,14 @@ def total(key, start=None, end=None, organisation_ids=None, filters=None, protec
         compare=False,
     )
     return table.total.current
+
+
+def protected_for(user, organisation_ids) -> bool:
+    """Whether figures over these organisations (None: all) are protected for the user.
+
+    National figures are, unless the user holds the exact-figures grant; an
+    organisation's own figures are exact for its members.
+    """
+    from himoya.access import policy, roles
+
+    return organisation_ids is None and not policy.has_perm(user, roles.VIEW_STATS_EXACT)

@@ -4,6 +4,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from himoya.audit.actions import Action, record
 from himoya.core.jobs import job
 
 
@@ -34,4 +35,11 @@ def report_xlsx(row, progress, *, report, period, org, edition, language):
         )
         name = f"himoya-{report}-{p.start:%Y%m%d}-{p.end:%Y%m%d}.xlsx"
         row.result_file.save(name, ContentFile(body), save=True)
+        record(
+            Action.EXPORT,
+            actor=row.user,
+            object_type="stats.report",
+            object_id=report,
+            detail=f"xlsx {p.label}" + (" exact" if not scope.protected else ""),
+        )
         return {"summary": _("%(n)d tables") % {"n": len(result.tables)}}

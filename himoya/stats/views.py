@@ -36,6 +36,22 @@ def _organisation(request):
     return policy.get_or_404(policy.organisations_visible_to(request.user), slug=slug)
 
 
+def _audit_exact_use(request, scope, what: str) -> None:
+    """Write down each use of the exact-figures grant: exact figures across organisations."""
+    if scope.protected or scope.org_ids is not None:
+        return
+    if not policy.has_perm(request.user, roles.VIEW_STATS_EXACT):
+        return
+    record(
+        Action.EXPORT,
+        actor=request.user,
+        object_type="stats.exact_figures",
+        object_id=what[:64],
+        detail=request.get_full_path()[:300],
+        request=request,
+    )
+
+
 def _period_or_error(request):
     try:
         return periods.from_params(request.GET, timezone.localdate()), None
@@ -53,6 +69,7 @@ def dashboard(request):
     context = {"form": form, "error": error, "organisation": org}
     if period is not None:
         scope = engine.scope_for(request.user, org)
+        _audit_exact_use(request, scope, "dashboard")
         context.update(dash.build(period, scope, request.user))
         context["period"] = period
         context["protection_method"] = protection.METHOD
@@ -79,6 +96,7 @@ def indicator_json(request, key):
     except KeyError:
         return JsonResponse({"error": _("Unknown breakdown.")}, status=400)
     scope = engine.scope_for(request.user, _organisation(request))
+    _audit_exact_use(request, scope, f"api {key}")
     table = engine.compute(indicator, period, scope, by)
     return JsonResponse(dash.table_json(table), json_dumps_params={"ensure_ascii": False})
 
@@ -108,6 +126,7 @@ def report_detail(request, key):
             status=400,
         )
     scope = engine.scope_for(request.user, _organisation(request))
+    _audit_exact_use(request, scope, f"report {key}")
     result = reports.build(report, period, scope, edition=request.GET.get("edition", ""))
     fmt = request.GET.get("format")
     if fmt in ("csv", "pdf"):
@@ -140,6 +159,7 @@ def report_detail(request, key):
                 (spec, table, dash.table_view(table, request.user)) for spec, table in result.tables
             ],
             "units": UNITS,
+            "protection_method": protection.METHOD,
         },
     )
 

@@ -138,6 +138,9 @@ class TestReports:
         job = Job.objects.get()
         assert response.status_code == 302
         assert job.state == Job.State.DONE and job.percent == 100
+        exported = AuditEvent.objects.get(action="export", object_type="stats.report")
+        assert exported.object_id == "tip" and exported.detail.startswith("xlsx")
+        assert exported.actor_id == coordinator.pk
         book = load_workbook(job.result_file.open("rb"))
         about = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
         assert any(row[1] and "2025" in str(row[1]) for row in about[1:])

@@ -18,6 +18,12 @@
                       borderColor: palette[1], backgroundColor: palette[1], borderDash: [4, 4] });
     }
     var horizontal = kind === "bar" && data.labels.length > 4;
+    if (horizontal) {
+      // One readable row per category: the chart grows rather than skipping labels.
+      var rows = data.labels.length * data.datasets.length;
+      canvas.parentNode.style.height = Math.max(288, rows * 14 + 80) + "px";
+    }
+    var categories = { autoSkip: kind === "line" };
     new Chart(canvas, {
       type: kind === "line" ? "line" : "bar",
       data: { labels: data.labels, datasets: datasets },
@@ -26,8 +32,10 @@
         indexAxis: horizontal ? "y" : "x",
         plugins: { legend: { display: datasets.length > 1 || kind === "stacked",
                              position: "bottom" } },
-        scales: { x: { stacked: kind === "stacked", beginAtZero: true },
-                  y: { stacked: kind === "stacked", beginAtZero: true } }
+        scales: { x: { stacked: kind === "stacked", beginAtZero: true,
+                       ticks: horizontal ? {} : categories },
+                  y: { stacked: kind === "stacked", beginAtZero: true,
+                       ticks: horizontal ? categories : {} } }
       }
     });
   });
