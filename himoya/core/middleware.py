@@ -23,6 +23,18 @@ class NoStoreMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header: Himoya's pages use no camera, location, etc."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.HIMOYA_PERMISSIONS_POLICY)
+        return response
+
+
 class UserLanguageMiddleware:
     """Choose the language: the account's choice, else the visitor's cookie, else the browser's.
 
@@ -118,3 +130,21 @@ class FriendlyNotFoundMiddleware:
         if isinstance(exception, Http404) and self._active():
             return render(request, "404.html", status=404)
         return None
+
+
+class RefuseNulParametersMiddleware:
+    """Answer 400 to a NUL byte in a query parameter: no page or database can take one.
+
+    PostgreSQL refuses NUL in text; a view that looks a parameter up would otherwise
+    answer 500. Forms already refuse NUL in posted fields (Django's validator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

@@ -20,7 +20,7 @@ from himoya.core import searches
 from himoya.justice import actions, forms, queries
 from himoya.justice.models import Proceeding, case_number_key
 from himoya.organisations.models import Organisation
-from himoya.stats import protection
+from himoya.stats import periods, protection
 from himoya.vocab import registry
 
 
@@ -464,10 +464,13 @@ def justice_figures(request):
     if agencies is not None and not agencies:
         policy.require(request.user, roles.VIEW_STATS_ORG, request=request)
     today = timezone.localdate()
+    error = None
     try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
         year = today.year
+        if request.GET.get("year"):
+            year = periods.validate(periods.year(periods.year_param(request.GET)), today).start.year
+    except periods.PeriodError as exc:
+        year, error = today.year, str(exc)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     # National figures are protected (cell-key method) unless the exact grant is held.
     protected = agencies is None and not policy.has_perm(request.user, roles.VIEW_STATS_EXACT)
@@ -503,7 +506,9 @@ def justice_figures(request):
             "protected": protected,
             "protection_method": protection.METHOD,
             "min_records": protection.MIN_RECORDS_FOR_SUMMARIES,
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 

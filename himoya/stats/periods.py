@@ -159,9 +159,21 @@ def _int(params, name: str) -> int:
     if not raw:
         raise PeriodError(str(MISSING[name]))
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise PeriodError(str(NOT_A_NUMBER[name])) from None
+    # A year the calendar (and PostgreSQL's dates) cannot hold gets the message the
+    # period check gives for a year too early or too late, not a server error.
+    if name == "year" and value < 1990:
+        raise PeriodError(_("Records start in 1990; choose a later period."))
+    if name == "year" and value > date.max.year - 1:
+        raise PeriodError(_("The period lies in the future; there are no records for it yet."))
+    return value
+
+
+def year_param(params) -> int:
+    """Read ?year= as the period forms do: a message for a missing, wrong or absurd year."""
+    return _int(params, "year")
 
 
 def from_params(params, today: date) -> Period:

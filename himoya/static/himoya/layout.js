@@ -51,8 +51,16 @@
       }
     });
   }
+  // A select that submits its form when changed (the language switch); no inline handler,
+  // which the Content-Security-Policy would block.
+  function submitOnChange() {
+    document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+  }
   function init() {
     menu();
+    submitOnChange();
     document.querySelectorAll("main table").forEach(labelCells);
   }
 
