@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "csp",
+    "django_prometheus",
     "django_tasks_db",
     "himoya.core",
     "himoya.organisations",
@@ -89,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "himoya.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "himoya.core.middleware.PermissionsPolicyMiddleware",
@@ -107,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "himoya.core.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "himoya.urls"
@@ -287,7 +291,7 @@ if not (DEBUG or TESTING):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP on the host itself
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probed over HTTP on the host itself
 
 # Himoya's own settings.
 # Roles that must sign in with a TOTP code besides these: every role that can reveal
@@ -311,12 +315,31 @@ HIMOYA_SHARED_DATA = Path(
     os.environ.get("HIMOYA_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")
 )
 
+# Logs are JSON, one object a line. Each request writes one line on "himoya.requests":
+# method, route name (never the path or its query), status, duration and user id; never a
+# name, a case number or a search term.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "himoya.requests": {
+            "handlers": ["console"],
+            "level": "WARNING" if TESTING else "INFO",
+            "propagate": False,
+        }
+    },
 }
+# Prometheus metrics at /metrics: from the host itself, or with this bearer token.
+HIMOYA_METRICS_TOKEN = os.environ.get("HIMOYA_METRICS_TOKEN", "")
 
 # django-admin bypasses the access policy; it is off unless asked for (HIMOYA_ADMIN=1).
 ADMIN_ENABLED = env_flag("HIMOYA_ADMIN")

@@ -1,3 +1,6 @@
+import logging
+import time
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -148,3 +151,34 @@ class RefuseNulParametersMiddleware:
         ):
             return render(request, "400.html", status=400)
         return self.get_response(request)
+
+
+request_log = logging.getLogger("himoya.requests")
+
+
+class RequestLogMiddleware:
+    """Write one JSON log line per request, with nothing that identifies a person.
+
+    The route's name stands for the address: a path holds record ids and a query string
+    could hold a search term; the user is an id, never a name.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        request_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": (match.view_name if match else None) or "unmatched",
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response
