@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "himoya.core.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "himoya.crypto.keyring.KeyringReportMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -338,6 +339,11 @@ LOGGING = {
         }
     },
 }
+# Processes report which field keys they read (himoya.crypto.keyring); rotate-field-key
+# waits until every process seen within this window reads the new key. Off in the tests,
+# where a report would add a query to whichever request comes first.
+HIMOYA_KEYRING_REPORTS = env_flag("HIMOYA_KEYRING_REPORTS", not TESTING)
+HIMOYA_KEYRING_WINDOW_SECONDS = int(os.environ.get("HIMOYA_KEYRING_WINDOW_SECONDS", "3600"))
 # Prometheus metrics at /metrics: from the host itself, or with this bearer token.
 HIMOYA_METRICS_TOKEN = os.environ.get("HIMOYA_METRICS_TOKEN", "")
 
