@@ -30,7 +30,7 @@ class FastSelect(forms.Select):
             final["multiple"] = True
         wanted = set(self.format_value(value))
         found = False
-        parts = [format_html('<select name="{}"{}>', name, mark_safe(flatatt(final)))]
+        parts: list[str] = [format_html('<select name="{}"{}>', name, mark_safe(flatatt(final)))]
 
         def option(option_value, label) -> str:
             nonlocal found
