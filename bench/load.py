@@ -247,7 +247,7 @@ def main() -> None:
         [*python, "-m", "gunicorn", "himoya.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--forwarded-allow-ips", "127.0.0.1",
          "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        env=env, cwd=ROOT, stderr=subprocess.DEVNULL,  # the JSON request log: written, unread
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
