@@ -27,7 +27,7 @@ class TestCodelistPages:
         url = reverse("codelist_detail", args=["vic_ForcedLabourIndustry"])
         body = client.get(url).content.decode()
         assert "Сохтмон" in body and "Строительство" in body and "Construction" in body
-        assert 'style="margin-left: 2em"' in body  # a tier 3 code under its tier 2 parent
+        assert 'class="depth-2"' in body  # a tier 3 code under its tier 2 parent
 
     def test_unknown_list_is_404(self, client, login, org, make_user):
         login(make_user(org, Role.CASEWORKER))
