@@ -18,6 +18,7 @@ and load generator, measured in the same run; the only difference is what the pa
 The ratio caseworker throughput / floor throughput is printed per user count (target:
 at least 0.5), with each phase's p50 and p95 (target at 50 users: p95 < 300 ms).
 
+    pip install locust==2.47.0     # the load generator (benchmarks only, not a dependency)
     python bench/load.py [--users 50 100] [--seconds 30] [--workers 3] [--cases 20000]
 
 Bounded (fixed duration, fixed users) and loopback only. Not part of the test suite.
