@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +76,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_tasks",
+    "csp",
+    "django_prometheus",
     "django_tasks_db",
     "himoya.core",
     "himoya.organisations",
@@ -100,6 +101,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "himoya.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "himoya.core.middleware.PermissionsPolicyMiddleware",
@@ -108,39 +111,19 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "himoya.core.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "himoya.core.middleware.NulInQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "himoya.core.middleware.RefuseNulParametersMiddleware",
     "himoya.core.middleware.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "himoya.core.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "himoya.crypto.keyring.KeyringReportMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
-
-# Content-Security-Policy (django-csp): every script and style is a vendored or own static
-# file, so nothing inline is allowed and an injected <script> cannot run.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-# Features no page of Himoya uses are switched off for every page.
-PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), midi=(), display-capture=(), interest-cohort=()"
-)
 
 ROOT_URLCONF = "himoya.urls"
 WSGI_APPLICATION = "himoya.wsgi.application"
@@ -271,6 +254,46 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): only the server's own vendored scripts and styles,
+# no inline script or style, no plug-ins, no framing, forms post only to Himoya. The
+# TOTP set-up page shows its QR code as a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy: no page needs a device or sensor; say so, so an injected frame can't ask.
+HIMOYA_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 if not (DEBUG or TESTING):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -280,7 +303,7 @@ if not (DEBUG or TESTING):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP on the host itself
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probed over HTTP on the host itself
 
 # Himoya's own settings.
 # Roles that must sign in with a TOTP code besides these: every role that can reveal
@@ -320,12 +343,36 @@ HIMOYA_SHARED_DATA = Path(
     os.environ.get("HIMOYA_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data")
 )
 
+# Logs are JSON, one object a line. Each request writes one line on "himoya.requests":
+# method, route name (never the path or its query), status, duration and user id; never a
+# name, a case number or a search term.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "himoya.requests": {
+            "handlers": ["console"],
+            "level": "WARNING" if TESTING else "INFO",
+            "propagate": False,
+        }
+    },
 }
+# Processes report which field keys they read (himoya.crypto.keyring); rotate-field-key
+# waits until every process seen within this window reads the new key. Off in the tests,
+# where a report would add a query to whichever request comes first.
+HIMOYA_KEYRING_REPORTS = env_flag("HIMOYA_KEYRING_REPORTS", not TESTING)
+HIMOYA_KEYRING_WINDOW_SECONDS = int(os.environ.get("HIMOYA_KEYRING_WINDOW_SECONDS", "3600"))
+# Prometheus metrics at /metrics: from the host itself, or with this bearer token.
+HIMOYA_METRICS_TOKEN = os.environ.get("HIMOYA_METRICS_TOKEN", "")
 
 # django-admin bypasses the access policy; it is off unless asked for (HIMOYA_ADMIN=1).
 ADMIN_ENABLED = env_flag("HIMOYA_ADMIN")

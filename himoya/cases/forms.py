@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.cases import codes
 from himoya.cases.models import CaseCode
+from himoya.core.widgets import FastSelect
 from himoya.vocab import registry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -377,6 +378,9 @@ class CaseFilterForm(forms.Form):
         self.fields["organisation"].choices = blank + [(o.pk, o.name) for o in organisations]
         if len(organisations) < 2:
             del self.fields["organisation"]
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
         for name in ("sex", "country"):
             if len(self.fields[name].choices) == 1:  # list not loaded yet: accept a code
                 self.fields[name] = forms.CharField(

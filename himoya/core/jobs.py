@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from himoya.core.models import Job
+from himoya.crypto import keyring
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ class _Heartbeat:
         try:
             while not self.stop.wait(interval):
                 Job.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+                if settings.HIMOYA_KEYRING_REPORTS:
+                    keyring.report("worker", every_seconds=60)
         finally:
             close_old_connections()
 
@@ -278,6 +281,8 @@ def sweep_files(now=None, *, everything: bool = False) -> int:
 def on_worker_start() -> None:
     """Clean up after a crashed worker and bound this worker's memory per job."""
     _WORKER["bounded"] = True
+    if settings.HIMOYA_KEYRING_REPORTS:
+        keyring.report("worker")
     dead = fail_dead_jobs()
     # Jobs still running are another live worker's: their files are kept.
     removed = sweep_files(everything=True)

@@ -1,36 +1,12 @@
+import logging
+import time
+
 from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
-
-
-class NulInQueryMiddleware:
-    """Answer 400 to a query string with a NUL byte: no text field may hold one."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if any(
-            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
-        ):
-            raise BadRequest("NUL byte in the query string")
-        return self.get_response(request)
-
-
-class PermissionsPolicyMiddleware:
-    """Switch off the browser features (camera, location, …) that no page uses."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        return response
 
 
 class NoStoreMiddleware:
@@ -47,6 +23,18 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header: Himoya's pages use no camera, location, etc."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.HIMOYA_PERMISSIONS_POLICY)
         return response
 
 
@@ -145,3 +133,52 @@ class FriendlyNotFoundMiddleware:
         if isinstance(exception, Http404) and self._active():
             return render(request, "404.html", status=404)
         return None
+
+
+class RefuseNulParametersMiddleware:
+    """Answer 400 to a NUL byte in a query parameter: no page or database can take one.
+
+    PostgreSQL refuses NUL in text; a view that looks a parameter up would otherwise
+    answer 500. Forms already refuse NUL in posted fields (Django's validator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+request_log = logging.getLogger("himoya.requests")
+
+
+class RequestLogMiddleware:
+    """Write one JSON log line per request, with nothing that identifies a person.
+
+    The route's name stands for the address: a path holds record ids and a query string
+    could hold a search term; the user is an id, never a name.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        request_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": (match.view_name if match else None) or "unmatched",
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response

@@ -62,3 +62,19 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class KeyringReport(models.Model):
+    """Which field keys a running process can read (key ids only, never a key).
+
+    Web processes report when they start serving and then once a minute; workers at their
+    start and with every job heartbeat. `rotate-field-key` refuses to write under a new
+    key until every process seen lately reads it.
+    """
+
+    process = models.CharField(max_length=200, unique=True)  # host:pid:kind
+    key_ids = models.JSONField()
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.process}: {', '.join(self.key_ids)}"

@@ -118,3 +118,21 @@ def healthz(request):
     healthy = status["database"] == "ok" and status["disk"] == "ok"
     status["status"] = "ok" if healthy else "failing"
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+def metrics(request):
+    """Prometheus metrics (counts and timings by route; no personal data): loopback or token."""
+    import hmac
+
+    from django.conf import settings
+    from django.http import HttpResponseForbidden
+    from django_prometheus.exports import ExportToDjangoView
+
+    token = settings.HIMOYA_METRICS_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    from_host = request.META.get("REMOTE_ADDR") in {"127.0.0.1", "::1"} and not (
+        request.META.get("HTTP_X_FORWARDED_FOR")
+    )
+    if not (from_host or (token and hmac.compare_digest(given.encode(), token.encode()))):
+        return HttpResponseForbidden("metrics: loopback or token only\n")
+    return ExportToDjangoView(request)

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -464,12 +464,13 @@ def justice_figures(request):
     if agencies is not None and not agencies:
         policy.require(request.user, roles.VIEW_STATS_ORG, request=request)
     today = timezone.localdate()
+    error = None
     try:
-        year = periods.year(periods.parse_int(request.GET, "year")).start.year
-    except periods.PeriodError:
-        if request.GET.get("year"):
-            raise BadRequest("year") from None
         year = today.year
+        if request.GET.get("year"):
+            year = periods.validate(periods.year(periods.year_param(request.GET)), today).start.year
+    except periods.PeriodError as exc:
+        year, error = today.year, str(exc)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     # National figures are protected (cell-key method) unless the exact grant is held.
     protected = agencies is None and not policy.has_perm(request.user, roles.VIEW_STATS_EXACT)
@@ -505,7 +506,9 @@ def justice_figures(request):
             "protected": protected,
             "protection_method": protection.METHOD,
             "min_records": protection.MIN_RECORDS_FOR_SUMMARIES,
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 

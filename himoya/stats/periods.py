@@ -153,8 +153,6 @@ NOT_A_NUMBER = {
     "month": gettext_lazy("A month is a number from 1 to 12."),
 }
 
-BOUNDS = {"year": (1000, 9999), "quarter": (1, 4), "month": (1, 12)}
-
 
 def parse_int(params, name: str) -> int:
     """Read a year, quarter or month from URL parameters, or raise PeriodError."""
@@ -165,10 +163,18 @@ def parse_int(params, name: str) -> int:
         value = int(raw)
     except ValueError:
         raise PeriodError(str(NOT_A_NUMBER[name])) from None
-    low, high = BOUNDS[name]
-    if not low <= value <= high:  # date() would fail on year -1 or year 10**19
-        raise PeriodError(str(NOT_A_NUMBER[name]))
+    # A year the calendar (and PostgreSQL's dates) cannot hold gets the message the
+    # period check gives for a year too early or too late, not a server error.
+    if name == "year" and value < 1990:
+        raise PeriodError(_("Records start in 1990; choose a later period."))
+    if name == "year" and value > date.max.year - 1:
+        raise PeriodError(_("The period lies in the future; there are no records for it yet."))
     return value
+
+
+def year_param(params) -> int:
+    """Read ?year= as the period forms do: a message for a missing, wrong or absurd year."""
+    return parse_int(params, "year")
 
 
 def from_params(params, today: date) -> Period:

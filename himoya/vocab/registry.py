@@ -140,6 +140,21 @@ def collation_key(text: str, lang: str | None = None) -> tuple:
     return tuple(key)
 
 
+@cache
+def _countries_sorted(lang: str) -> tuple[tuple[str, str], ...]:
+    # The lists never change while the process runs (see _lists): sort once per language.
+    return tuple(
+        sorted(
+            (
+                (c.code, c.label_in(lang))
+                for c in codelist("country")
+                if c.code not in COMMON_COUNTRIES
+            ),
+            key=lambda pair: collation_key(pair[1], lang),
+        )
+    )
+
+
 def country_choices(blank: bool = False, lang: str | None = None) -> list:
     """Countries grouped for a select: the most used first, then all others A to Z.
 
@@ -150,10 +165,7 @@ def country_choices(blank: bool = False, lang: str | None = None) -> list:
 
     lang = (lang or get_language() or "tg")[:2]
     common = [(code, label("country", code, lang)) for code in COMMON_COUNTRIES]
-    rest = sorted(
-        ((c.code, c.label_in(lang)) for c in codelist("country") if c.code not in COMMON_COUNTRIES),
-        key=lambda pair: collation_key(pair[1], lang),
-    )
+    rest = list(_countries_sorted(lang))
     grouped = [(gettext("Most used"), common), (gettext("All countries"), rest)]
     return [("", "—"), *grouped] if blank else grouped
 

@@ -183,6 +183,19 @@ def test_forced_password_change_refuses_the_old_password(client, login, org, mak
         {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
     )
     assert response.status_code == 200
+    codes = [e.code for e in response.context["form"].errors.as_data()["new_password2"]]
+    assert codes == ["password_reused"]  # refused as the old password, not for its strength
     user.refresh_from_db()
     assert user.must_change_password
     assert client.get(reverse("organisation_list"))["Location"] == reverse("password_change")
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-horse-7",
+            "new_password2": "another-horse-7",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password("another-horse-7")

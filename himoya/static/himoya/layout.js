@@ -51,8 +51,9 @@
       }
     });
   }
+  // A select that submits its form when changed (the language switch); no inline handler,
+  // which the Content-Security-Policy would block.
   function submitOnChange() {
-    // The language switch sends itself when a language is chosen (no inline handler: CSP).
     document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });

@@ -1,9 +1,10 @@
 """`himoya rotate-field-key`: re-encrypt identity fields under the current field key."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from himoya.audit.actions import Action, record
-from himoya.crypto import keys
+from himoya.crypto import keyring, keys
 from himoya.crypto.rotation import RotationError, rotate
 
 
@@ -18,9 +19,26 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="count values under old keys; change nothing"
         )
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="rotate even though a process seen lately does not read the new key",
+        )
 
-    def handle(self, *args, dry_run=False, batch_size=500, **opts):
+    def handle(self, *args, dry_run=False, batch_size=500, force=False, **opts):
         current = keys.current_key_id()
+        # Write under the new key only once every process can read it: a process still on
+        # the old key list would fail on every value rewritten (issue 14).
+        missing = keyring.processes_missing(current)
+        if missing and not dry_run and not force:
+            raise CommandError(
+                f"These processes, seen in the last {settings.HIMOYA_KEYRING_WINDOW_SECONDS} s, "
+                f"cannot read key {current}: {', '.join(missing)}. Give every web and worker "
+                "process the new HIMOYA_FIELD_KEY list and restart it, then run this again "
+                "(--force only if those processes are gone)."
+            )
+        if missing:
+            self.stdout.write(f"Processes that cannot read key {current}: {', '.join(missing)}")
         try:
             reports = rotate(dry_run=dry_run, batch_size=max(1, batch_size))
         except RotationError as exc:
