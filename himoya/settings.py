@@ -85,6 +85,11 @@ INSTALLED_APPS = [
     "himoya.publish",
     "himoya.linkage",
     "himoya.interop",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "himoya.api",
 ]
 
 MIDDLEWARE = [
@@ -278,3 +283,42 @@ LOGGING = {
 ADMIN_ENABLED = env_flag("HIMOYA_ADMIN")
 SILENCED_SYSTEM_CHECKS: list[str] = [*SILENCED_SYSTEM_CHECKS_SQLITE]
 _ = _
+
+# REST API (himoya.api): personal access tokens only, scoped by the access policy.
+HIMOYA_API_RATE = os.environ.get("HIMOYA_API_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["himoya.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["himoya.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["himoya.api.throttling.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"token": HIMOYA_API_RATE},
+    "DEFAULT_PAGINATION_CLASS": "himoya.api.pagination.NewestFirst",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "himoya.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "himoya.api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Himoya API",
+    "DESCRIPTION": (
+        "Cases, persons, screenings, referrals, services, proceedings, the service "
+        "directory and statistics of the national referral mechanism. Authenticate with "
+        "a personal access token issued by your organisation's admin: "
+        "`Authorization: Bearer hmy_…`. Another organisation's record answers 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Webhooks: tries per delivery, the first wait before a retry (doubling each time), and
+# how many deliveries in a row may fail before a subscription is paused.
+HIMOYA_WEBHOOK_ATTEMPTS = int(os.environ.get("HIMOYA_WEBHOOK_ATTEMPTS", "6"))
+HIMOYA_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("HIMOYA_WEBHOOK_BACKOFF_SECONDS", "30"))
+HIMOYA_WEBHOOK_PAUSE_AFTER = int(os.environ.get("HIMOYA_WEBHOOK_PAUSE_AFTER", "5"))
+HIMOYA_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("HIMOYA_WEBHOOK_TIMEOUT_SECONDS", "10"))
