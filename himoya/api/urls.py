@@ -20,4 +20,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("v1/", include(router.urls)),
+    path("v1/<path:rest>", views.not_found),
 ]

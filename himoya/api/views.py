@@ -319,3 +319,15 @@ class IndicatorViewSet(viewsets.ViewSet):
         if policy.has_perm(request.user, roles.VIEW_STATS_NATIONAL):
             return policy.get_or_404(Organisation.objects.all(), slug=slug)
         return policy.get_or_404(policy.organisations_visible_to(request.user), slug=slug)
+
+
+def not_found(request, rest=""):
+    """Any other address under /api/v1/: the one error shape, not the HTML page."""
+    from django.http import JsonResponse
+
+    from himoya.api.errors import NOT_FOUND
+
+    return JsonResponse(
+        {"error": {"status": 404, "code": "not_found", "message": str(NOT_FOUND), "fields": {}}},
+        status=404,
+    )
