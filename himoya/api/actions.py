@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -164,7 +165,7 @@ def do_set_subscription_active(sub: WebhookSubscription, *, is_active: bool, act
 
         waiting = sub.deliveries.filter(state="pending").values_list("pk", flat=True)
         for pk in list(waiting):
-            transaction.on_commit(lambda pk=pk: deliver.enqueue(pk))
+            transaction.on_commit(partial(deliver.enqueue, pk))
     return sub
 
 

@@ -36,7 +36,9 @@ def token_list(request, slug):
             acting_user=request.user,
         )
         form = TokenForm(organisation=org, user=request.user)
-    tokens = ApiToken.objects.filter(organisation=org).select_related("user").order_by("-created_at")
+    tokens = (
+        ApiToken.objects.filter(organisation=org).select_related("user").order_by("-created_at")
+    )
     return render(
         request,
         "api/token_list.html",
@@ -96,5 +98,7 @@ def webhook_toggle(request, slug, webhook_id):
         actions.do_delete_subscription(sub, acting_user=request.user)
         messages.success(request, _("The webhook was removed."))
     else:
-        actions.do_set_subscription_active(sub, is_active=not sub.is_active, acting_user=request.user)
+        actions.do_set_subscription_active(
+            sub, is_active=not sub.is_active, acting_user=request.user
+        )
     return redirect("api_webhook_list", slug=org.slug)

@@ -42,7 +42,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(BAD_TOKEN)
         user = token.user
         policy.forget(user)
-        narrowed = [m for m in policy.memberships(user) if m.organisation_id == token.organisation_id]
+        narrowed = [
+            m for m in policy.memberships(user) if m.organisation_id == token.organisation_id
+        ]
         # The policy reads the memberships it cached on the user: cache only this one.
         setattr(user, policy._CACHE_ATTR, narrowed)
         if user.language in dict(settings.LANGUAGES):

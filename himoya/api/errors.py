@@ -1,6 +1,6 @@
 """One JSON shape for every API error, in the user's language.
 
-    {"error": {"status": 404, "code": "not_found", "message": "…", "fields": {…}}}
+{"error": {"status": 404, "code": "not_found", "message": "…", "fields": {…}}}
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +12,6 @@ from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
 from himoya.referrals.actions import ReferralError
-
 
 # The same answer for "does not exist" and "not yours" (as on the pages).
 NOT_FOUND = gettext_lazy("There is no such record.")
@@ -60,7 +59,12 @@ def handle(exc, context):
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else ""
         code = codes if isinstance(codes, str) else "error"
     response.data = {
-        "error": {"status": response.status_code, "code": code, "message": message, "fields": fields}
+        "error": {
+            "status": response.status_code,
+            "code": code,
+            "message": message,
+            "fields": fields,
+        }
     }
     return response
 

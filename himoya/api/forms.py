@@ -42,9 +42,12 @@ class TokenForm(forms.Form):
         members = organisation.memberships.filter(is_active=True, user__is_active=True)
         self.members = {m.user_id: m.user for m in members.select_related("user")}
         self.fields["member"].choices = [("", "—")] + [
-            (pk, u.get_username()) for pk, u in sorted(self.members.items(), key=lambda i: i[1].username)
+            (pk, u.get_username())
+            for pk, u in sorted(self.members.items(), key=lambda i: i[1].username)
         ]
-        self.fields["system_role"].choices = [("", "—")] + policy.assignable_roles(user, organisation)
+        self.fields["system_role"].choices = [("", "—")] + policy.assignable_roles(
+            user, organisation
+        )
         self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(days=90)
 
     def clean_expires_on(self):

@@ -7,7 +7,7 @@ class NewestFirst(CursorPagination):
     page_size = 25
     max_page_size = 100
     page_size_query_param = "page_size"
-    ordering = "-id"
+    ordering: str | tuple[str, ...] = "-id"
 
 
 class CasesNewestFirst(NewestFirst):

@@ -28,6 +28,7 @@ from himoya.referrals import sharing
 from himoya.referrals.models import ReferralService
 from himoya.vocab import registry
 
+
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
 
@@ -217,9 +218,7 @@ class ProceedingViewSet(ReadOnly):
     serializer_class = s.ProceedingSerializer
 
     def get_queryset(self):
-        return justice_access.proceedings_visible_to(self.request.user).prefetch_related(
-            "articles"
-        )
+        return justice_access.proceedings_visible_to(self.request.user).prefetch_related("articles")
 
 
 class ServiceOfferViewSet(ReadOnly):

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -72,9 +73,12 @@ def emit(organisation, event_type: str, obj, *, once: bool = False, **ids) -> We
     Event(event_type)  # only the declared events
     org_id = getattr(organisation, "pk", organisation)
     object_type = obj._meta.label_lower
-    if once and WebhookEvent.objects.filter(
-        organisation_id=org_id, type=event_type, object_type=object_type, object_id=str(obj.pk)
-    ).exists():
+    if (
+        once
+        and WebhookEvent.objects.filter(
+            organisation_id=org_id, type=event_type, object_type=object_type, object_id=str(obj.pk)
+        ).exists()
+    ):
         return None
     now = timezone.now()
     event_id = uuid.uuid4()
@@ -98,7 +102,7 @@ def emit(organisation, event_type: str, obj, *, once: bool = False, **ids) -> We
         if event_type not in sub.events:
             continue
         delivery = WebhookDelivery.objects.create(subscription=sub, event=event)
-        transaction.on_commit(lambda pk=delivery.pk: deliver.enqueue(pk))
+        transaction.on_commit(partial(deliver.enqueue, delivery.pk))
     return event
 
 
@@ -140,7 +144,12 @@ def attempt(delivery_id: int, now=None) -> WebhookDelivery:
     took = int((time.monotonic() - started) * 1000)
     now = now or timezone.now()
     WebhookAttempt.objects.create(
-        delivery=delivery, at=now, status_code=code, response=text[:500], error=error, duration_ms=took
+        delivery=delivery,
+        at=now,
+        status_code=code,
+        response=text[:500],
+        error=error,
+        duration_ms=took,
     )
     delivery.attempts += 1
     if code is not None and 200 <= code < 300:
@@ -165,7 +174,9 @@ def attempt(delivery_id: int, now=None) -> WebhookDelivery:
 
 
 def _count_failure(sub: WebhookSubscription) -> None:
-    WebhookSubscription.objects.filter(pk=sub.pk).update(failures_in_a_row=F("failures_in_a_row") + 1)
+    WebhookSubscription.objects.filter(pk=sub.pk).update(
+        failures_in_a_row=F("failures_in_a_row") + 1
+    )
     sub.refresh_from_db(fields=["failures_in_a_row", "is_active"])
     if sub.is_active and sub.failures_in_a_row >= settings.HIMOYA_WEBHOOK_PAUSE_AFTER:
         pause(sub)
@@ -242,9 +253,9 @@ def sweep(now=None) -> int:
                 if emit(org_id, Event.REFERRAL_OVERDUE, referral, once=True, case=referral.case_id):
                     count += 1
     today = timezone.localdate(now)
-    for follow_up in FollowUp.objects.filter(done_on__isnull=True, due_on__lte=today).select_related(
-        "case"
-    ):
+    for follow_up in FollowUp.objects.filter(
+        done_on__isnull=True, due_on__lte=today
+    ).select_related("case"):
         with transaction.atomic():
             if emit(
                 follow_up.case.organisation_id,

@@ -40,8 +40,6 @@ def api(client):
         kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}", **headers}
         if method == "get":
             return client.get(path, data or {}, **kwargs)
-        return getattr(client, method)(
-            path, data or {}, content_type="application/json", **kwargs
-        )
+        return getattr(client, method)(path, data or {}, content_type="application/json", **kwargs)
 
     return call

@@ -15,7 +15,9 @@ from himoya.organisations.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-def test_caseworker_token_lists_only_own_organisations_cases(org, other_org, make_user, issue_token, api):
+def test_caseworker_token_lists_only_own_organisations_cases(
+    org, other_org, make_user, issue_token, api
+):
     mine = register_case(org, make_user(org))
     theirs = register_case(other_org, make_user(other_org))
     token = issue_token(org, make_user(org))
@@ -27,7 +29,9 @@ def test_caseworker_token_lists_only_own_organisations_cases(org, other_org, mak
     assert api("get", f"/api/v1/persons/{theirs.person_id}/", token).status_code == 404
 
 
-def test_token_of_member_of_two_organisations_sees_only_its_own(org, other_org, make_user, issue_token, api):
+def test_token_of_member_of_two_organisations_sees_only_its_own(
+    org, other_org, make_user, issue_token, api
+):
     both = make_user(org)
     Membership.objects.create(user=both, organisation=other_org, role=Role.CASEWORKER)
     register_case(org, both)
@@ -146,7 +150,9 @@ def test_validation_errors_name_the_fields(org, make_user, issue_token, api):
 def test_case_filters_match_the_case_list(org, make_user, issue_token, api):
     user = make_user(org)
     old = register_case(org, user, registered_on=datetime.date(2025, 1, 5))
-    new = register_case(org, user, registered_on=datetime.date(2026, 5, 1), situation={"exploitation_country": "KZ"})
+    new = register_case(
+        org, user, registered_on=datetime.date(2026, 5, 1), situation={"exploitation_country": "KZ"}
+    )
     token = issue_token(org, user)
 
     def ids(**params):
@@ -162,7 +168,10 @@ def test_case_filters_match_the_case_list(org, make_user, issue_token, api):
 
 def test_cursor_pages_walk_every_case_once(org, make_user, issue_token, api):
     user = make_user(org)
-    made = {register_case(org, user, registered_on=datetime.date(2026, 1, 1 + i % 3)).pk for i in range(7)}
+    made = {
+        register_case(org, user, registered_on=datetime.date(2026, 1, 1 + i % 3)).pk
+        for i in range(7)
+    }
     token = issue_token(org, user)
     seen, url = [], "/api/v1/cases/?page_size=3"
     while url:
@@ -172,7 +181,9 @@ def test_cursor_pages_walk_every_case_once(org, make_user, issue_token, api):
     assert sorted(seen) == sorted(made) and len(seen) == 7
 
 
-def test_case_list_query_count_does_not_grow_with_rows(org, make_user, issue_token, api, django_assert_max_num_queries):
+def test_case_list_query_count_does_not_grow_with_rows(
+    org, make_user, issue_token, api, django_assert_max_num_queries
+):
     user = make_user(org)
     for _ in range(5):
         register_case(org, user)

@@ -66,7 +66,10 @@ def test_only_subscribed_events_of_the_organisation_are_sent(
     org, other_org, make_user, hook, django_capture_on_commit_callbacks
 ):
     do_subscribe(
-        org, url=hook.url, events=[Event.REFERRAL_DECLINED], acting_user=make_user(org, Role.ORG_ADMIN)
+        org,
+        url=hook.url,
+        events=[Event.REFERRAL_DECLINED],
+        acting_user=make_user(org, Role.ORG_ADMIN),
     )
     worker = make_user(org)
     case = register_case(org, worker)
@@ -132,9 +135,13 @@ def test_failed_deliveries_back_off_then_pause_and_tell_the_admin(
 
 
 @pytest.mark.django_db
-def test_unreachable_receiver_is_logged_with_the_error(org, make_user, django_capture_on_commit_callbacks):
+def test_unreachable_receiver_is_logged_with_the_error(
+    org, make_user, django_capture_on_commit_callbacks
+):
     admin = make_user(org, Role.ORG_ADMIN)
-    do_subscribe(org, url="http://127.0.0.1:9/none", events=[Event.SUBMISSION_WAITING], acting_user=admin)
+    do_subscribe(
+        org, url="http://127.0.0.1:9/none", events=[Event.SUBMISSION_WAITING], acting_user=admin
+    )
     with django_capture_on_commit_callbacks(execute=True):
         webhooks.emit(org, "submission.waiting", admin)
     attempt = WebhookAttempt.objects.get()

@@ -4,7 +4,9 @@ from himoya.api import webhooks
 
 
 class Command(BaseCommand):
-    help = "Emit overdue-referral and follow-up-due events, and retry deliveries whose wait is over."
+    help = (
+        "Emit overdue-referral and follow-up-due events, and retry deliveries whose wait is over."
+    )
 
     def handle(self, *args, **options):
         emitted = webhooks.sweep()
