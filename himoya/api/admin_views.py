@@ -12,6 +12,34 @@ from himoya.api.forms import TokenForm, WebhookForm
 from himoya.api.models import ApiToken, WebhookAttempt, WebhookSubscription
 
 
+def home_section(request) -> dict | None:
+    """The admin's home-page panel: each managed organisation's tokens, webhooks, pauses."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy
+
+    now = timezone.now()
+    orgs = list(
+        policy.organisations_managed_by(request.user)
+        .annotate(
+            live_tokens=Count(
+                "api_tokens",
+                filter=Q(api_tokens__revoked_at__isnull=True, api_tokens__expires_at__gt=now),
+                distinct=True,
+            ),
+            paused_webhooks=Count("webhooks", filter=Q(webhooks__is_active=False), distinct=True),
+        )
+        .order_by("slug")[:50]
+    )
+    if not orgs:
+        return None
+    return {
+        "title": gettext_lazy("API and webhooks"),
+        "template": "api/home_section.html",
+        "organisations": orgs,
+    }
+
+
 def _managed(request, slug):
     """The organisation, if the user manages its members (admins): 404 otherwise."""
     return policy.get_or_404(policy.organisations_managed_by(request.user), slug=slug)

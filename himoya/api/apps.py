@@ -11,3 +11,8 @@ class ApiConfig(AppConfig):
         from himoya.api import hooks
 
         hooks.connect()
+
+    def home_section(self, request):
+        from himoya.api.admin_views import home_section
+
+        return home_section(request)

@@ -67,3 +67,19 @@ def test_admin_of_another_organisation_gets_404(org, other_org, make_user, login
 def test_caseworker_cannot_issue_tokens(org, make_user, login, client):
     login(make_user(org, Role.CASEWORKER))
     assert client.get(f"/orgs/{org.slug}/api/tokens/").status_code == 404
+
+
+def test_admins_home_page_links_to_tokens_and_webhooks(org, make_user, login, client):
+    from himoya.api.actions import do_set_subscription_active, do_subscribe
+
+    admin = make_user(org, Role.ORG_ADMIN)
+    sub, _secret = do_subscribe(
+        org, url="https://partner.example.org/hook", events=["follow_up.due"], acting_user=admin
+    )
+    do_set_subscription_active(sub, is_active=False, acting_user=admin)
+    login(admin)
+    html = client.get("/").content.decode()
+    assert f"/orgs/{org.slug}/api/tokens/" in html and f"/orgs/{org.slug}/api/webhooks/" in html
+    assert "badge-danger" in html
+    login(make_user(org, Role.CASEWORKER))
+    assert f"/orgs/{org.slug}/api/tokens/" not in client.get("/").content.decode()
