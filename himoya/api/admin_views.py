@@ -36,7 +36,7 @@ def home_section(request) -> dict | None:
     return {
         "title": gettext_lazy("API and webhooks"),
         "template": "api/home_section.html",
-        "organisations": orgs,
+        "api_organisations": orgs,
     }
 
 

@@ -235,3 +235,8 @@ def test_schema_and_reference_page_are_served_without_a_cdn(client):
     assert page.status_code == 200
     html = page.content.decode()
     assert "swagger-ui" in html and "cdn" not in html.lower() and "//unpkg" not in html
+
+
+def test_api_answers_are_never_cached(org, make_user, issue_token, api):
+    token = issue_token(org, make_user(org))
+    assert "no-store" in api("get", "/api/v1/cases/", token)["Cache-Control"]
