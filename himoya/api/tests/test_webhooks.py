@@ -168,3 +168,22 @@ def test_webhook_page_shows_the_secret_once_and_other_admins_get_404(
     assert secret.encode() not in client.get(f"/orgs/{org.slug}/api/webhooks/").content
     login(make_user(other_org, Role.ORG_ADMIN))
     assert client.get(f"/orgs/{org.slug}/api/webhooks/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_overdue_referral_is_emitted_once_to_both_organisations(org, other_org, make_user, settings):
+    from himoya.referrals.models import Referral
+
+    worker = make_user(org)
+    case = register_case(org, worker)
+    give_consent(case, worker, other_org)
+    referral = refer(case, worker, other_org)
+    now = timezone.now()
+    assert webhooks.sweep(now=now) == 0  # not yet overdue
+    later = now + datetime.timedelta(hours=settings.HIMOYA_REFERRAL_OVERDUE_HOURS + 1)
+    assert webhooks.sweep(now=later) == 2
+    assert webhooks.sweep(now=later) == 0
+    overdue = WebhookEvent.objects.filter(type=Event.REFERRAL_OVERDUE, object_id=str(referral.pk))
+    assert set(overdue.values_list("organisation_id", flat=True)) == {org.pk, other_org.pk}
+    Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.ACCEPTED)
+    assert webhooks.sweep(now=later + datetime.timedelta(days=1)) == 0
