@@ -18,5 +18,7 @@ class TokenScope(permissions.BasePermission):
         if not isinstance(token, ApiToken):
             return False
         part = getattr(view, "api_part", None)
-        write = request.method not in permissions.SAFE_METHODS
+        write = request.method not in permissions.SAFE_METHODS and getattr(
+            view, "action", None
+        ) not in getattr(view, "read_actions", ())
         return part is not None and token.allows(part, write)

@@ -44,6 +44,27 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
 
 
+class CaseSearchSerializer(serializers.Serializer):
+    """A name (or case number) search with the case list's filters, posted: never in a URL."""
+
+    q = serializers.CharField(max_length=100)
+    status = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    open = serializers.ChoiceField(choices=["open", "closed"], required=False)
+    registered_from = serializers.DateField(required=False)
+    registered_to = serializers.DateField(required=False)
+    sex = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    age_group = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    exploitation = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+
+class CaseSearchResultSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    truncated = serializers.BooleanField()
+    results = CaseSerializer(many=True)
+
+
 class PersonSerializer(serializers.ModelSerializer):
     organisation = Slug(slug_field="slug", read_only=True)
 

@@ -47,8 +47,48 @@ class CaseViewSet(ReadOnly):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CaseFilter
 
+    read_actions = ("search",)  # posted so that a name stays out of URLs, but it only reads
+    SEARCH_LIMIT = 100
+
     def get_queryset(self):
         return cases_access.cases_visible_to(self.request.user).select_related("organisation")
+
+    @extend_schema(
+        summary="Search cases by name (any script, first letters) or case number; audited",
+        request=s.CaseSearchSerializer,
+        responses={200: s.CaseSearchResultSerializer},
+    )
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])
+    def search(self, request: Request):
+        """The page's search: a name needs the right to see identities and is audited."""
+        from himoya.audit.actions import Action, record, record_permission_denied
+        from himoya.cases import queries
+
+        form = s.CaseSearchSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        filters = {k: v for k, v in form.validated_data.items() if v}
+        user = request.user
+        cases = self.get_queryset()
+        if not queries.case_reference_in(filters["q"]):
+            allowed = policy.org_ids_with(user, roles.VIEW_IDENTITY)
+            if not allowed:
+                record_permission_denied(user, roles.VIEW_IDENTITY, request=request)
+                raise exceptions.PermissionDenied(
+                    _("Searching by name needs the right to see identities.")
+                )
+            record(
+                Action.VIEW_IDENTITY,
+                actor=user,
+                organisation=policy.first_org_with(user, roles.VIEW_IDENTITY),
+                object_type="cases.person",
+                detail="name search (api)",
+                request=request,
+            )
+            cases = cases.filter(organisation_id__in=allowed)
+        found = queries.filter_cases(cases, filters)
+        rows, truncated, total = queries.small_set_page(found, 1, size=self.SEARCH_LIMIT)
+        data = {"total": total, "truncated": truncated, "results": rows}
+        return Response(s.CaseSearchResultSerializer(data).data)
 
 
 @extend_schema_view(

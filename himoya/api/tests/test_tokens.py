@@ -240,3 +240,25 @@ def test_schema_and_reference_page_are_served_without_a_cdn(client):
 def test_api_answers_are_never_cached(org, make_user, issue_token, api):
     token = issue_token(org, make_user(org))
     assert "no-store" in api("get", "/api/v1/cases/", token)["Cache-Control"]
+
+
+def test_name_search_is_posted_needs_the_right_and_is_audited(org, make_user, issue_token, api):
+    user = make_user(org)
+    case = register_case(org, user)
+    register_case(org, user, person={"given_name": "Нилуфар", "family_name": "Каримова"})
+    token = issue_token(org, user, access="read")  # a search only reads
+    reveal = AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW_IDENTITY, detail="name search (api)"
+    )
+    found = api("post", "/api/v1/cases/search/", token, {"q": "Rahimov"}).json()
+    assert [c["id"] for c in found["results"]] == [case.pk] and found["total"] == 1
+    assert reveal.count() == 1
+    by_reference = api("post", "/api/v1/cases/search/", token, {"q": case.reference}).json()
+    assert [c["id"] for c in by_reference["results"]] == [case.pk] and reveal.count() == 1
+    filtered = api("post", "/api/v1/cases/search/", token, {"q": "Rahimov", "country": "KZ"})
+    assert filtered.json()["results"] == []
+    admin_token = issue_token(org, make_user(org, Role.ORG_ADMIN))  # no right to identities
+    refused = api("post", "/api/v1/cases/search/", admin_token, {"q": "Rahimov"})
+    assert refused.status_code == 403 and reveal.count() == 2  # the two searches above
+    denied = AuditEvent.objects.filter(action=AuditEvent.Action.PERMISSION_DENIED)
+    assert denied.filter(detail="view_identity").count() == 1

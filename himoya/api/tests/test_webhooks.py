@@ -171,7 +171,9 @@ def test_webhook_page_shows_the_secret_once_and_other_admins_get_404(
 
 
 @pytest.mark.django_db
-def test_overdue_referral_is_emitted_once_to_both_organisations(org, other_org, make_user, settings):
+def test_overdue_referral_is_emitted_once_to_both_organisations(
+    org, other_org, make_user, settings
+):
     from himoya.referrals.models import Referral
 
     worker = make_user(org)
