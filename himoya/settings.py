@@ -98,6 +98,11 @@ INSTALLED_APPS = [
     "himoya.backups",
     "himoya.retention",
     "himoya.fieldcapture",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "himoya.api",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +112,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "himoya.core.middleware.PermissionsPolicyMiddleware",
     "himoya.core.middleware.NoStoreMiddleware",
+    "himoya.api.middleware.NoStoreApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "himoya.core.middleware.UserLanguageMiddleware",
@@ -383,3 +389,40 @@ _ = _
 HIMOYA_ODK_MAX_SUBMISSION_BYTES = int(
     os.environ.get("HIMOYA_ODK_MAX_SUBMISSION_BYTES", str(20 * 1024 * 1024))
 )
+# REST API (himoya.api): personal access tokens only, scoped by the access policy.
+HIMOYA_API_RATE = os.environ.get("HIMOYA_API_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["himoya.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["himoya.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["himoya.api.throttling.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"token": HIMOYA_API_RATE},
+    "DEFAULT_PAGINATION_CLASS": "himoya.api.pagination.NewestFirst",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "himoya.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "himoya.api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Himoya API",
+    "DESCRIPTION": (
+        "Cases, persons, screenings, referrals, services, proceedings, the service "
+        "directory and statistics of the national referral mechanism. Authenticate with "
+        "a personal access token issued by your organisation's admin: "
+        "`Authorization: Bearer hmy_…`. Another organisation's record answers 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Webhooks: tries per delivery, the first wait before a retry (doubling each time), and
+# how many deliveries in a row may fail before a subscription is paused.
+HIMOYA_WEBHOOK_ATTEMPTS = int(os.environ.get("HIMOYA_WEBHOOK_ATTEMPTS", "6"))
+HIMOYA_WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("HIMOYA_WEBHOOK_BACKOFF_SECONDS", "30"))
+HIMOYA_WEBHOOK_PAUSE_AFTER = int(os.environ.get("HIMOYA_WEBHOOK_PAUSE_AFTER", "5"))
+HIMOYA_WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("HIMOYA_WEBHOOK_TIMEOUT_SECONDS", "10"))

@@ -1,0 +1,159 @@
+"""How fast is the API's case list at 1,000,000 cases, against the same page in the browser?
+
+Fills a benchmark database (default `himoya_bench_api`) with synthetic cases through the
+same writer as bench/case_list.py (`himoya.cases.bulk.generate`) if it has fewer than
+--count, then, for each filter combination of the case list that the API takes as query
+parameters (names are searched on the page only: a name never goes into a URL), times:
+
+- the API: `GET /api/v1/cases/?…` with a personal access token, and
+- the page: `GET /cases/?…` signed in as the same person.
+
+The baseline is fair: the same person (a caseworker of one organisation, the one the token
+is issued in, so both see the same cases), the same filters, the same database and process,
+measured in the same run, interleaved request by request. Both go through Django's test
+client; the API's figure includes writing its audit row for the token's use.
+
+    .venv/bin/python bench/api_case_list.py [--count 1000000] [--requests 25]
+
+Not part of the test suite.
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgres://postgres@127.0.0.1:5432/"
+
+SCENARIOS = [
+    ("first page, no filter", {}),
+    ("identified victims", {"status": "ActualVictimOfTrafficking"}),
+    ("open cases of 2019", {"open": "open", "registered_from": "2019-01-01",
+                            "registered_to": "2019-12-31"}),
+    ("women, sexual exploitation, UAE", {"sex": "female", "exploitation": "SexualExploitation",
+                                         "country": "AE"}),
+    ("GBAO, forced labour, Turkey", {"region": "TJ-GB", "exploitation": "ForcedLabour",
+                                     "country": "TR"}),
+    ("children, servitude", {"age_group": "age-of-15", "exploitation": "Servitude"}),
+    ("girl, GBAO, sexual, Turkey, closed", {"sex": "female", "age_group": "child",
+                                            "region": "TJ-GB",
+                                            "exploitation": "SexualExploitation",
+                                            "country": "TR", "open": "closed"}),
+]  # fmt: skip
+
+
+def ensure_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--db", default="himoya_bench_api")
+    parser.add_argument("--requests", type=int, default=25)
+    parser.add_argument("--organisation", default="madad")
+    args = parser.parse_args()
+
+    ensure_database(args.db)
+    os.environ["DATABASE_URL"] = PG + args.db
+    os.environ["HIMOYA_TESTING"] = "1"  # development keys, DEBUG off
+    os.environ["DJANGO_SETTINGS_MODULE"] = "himoya.settings"
+    os.environ.setdefault("HIMOYA_API_RATE", "100000/min")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from himoya.access.roles import Role
+    from himoya.api.actions import do_issue_token
+    from himoya.cases import bulk, codes, demo
+    from himoya.cases.models import Case
+    from himoya.organisations import demo as organisations_demo
+    from himoya.organisations.models import Membership, User
+
+    call_command("migrate", verbosity=0)
+    ctx: dict = {}
+    organisations_demo.populate(ctx)
+    have = Case.objects.count()
+    if have < args.count:
+        started = time.perf_counter()
+        regs = demo.registrars(ctx["organisations"])
+        with bulk.deferred_indexes():
+            bulk.generate(
+                args.count - have, regs, seed=have + 1, batch_size=20_000, source_prefix=""
+            )
+        print(f"wrote {args.count - have:,} cases in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)  # fmt: skip
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
+    org = ctx["organisations"][args.organisation]
+    user, _ = User.objects.get_or_create(username="bench-api-caseworker")
+    Membership.objects.get_or_create(user=user, organisation=org, role=Role.CASEWORKER)
+    admin, _ = User.objects.get_or_create(username="bench-api-admin")
+    Membership.objects.get_or_create(user=admin, organisation=org, role=Role.ORG_ADMIN)
+    _token, raw = do_issue_token(
+        org,
+        name="bench",
+        access="read",
+        parts=["cases"],
+        expires_on=timezone.localdate() + datetime.timedelta(days=1),
+        member=user,
+        acting_user=admin,
+    )
+    page_client, api_client = Client(), Client()
+    page_client.force_login(user)
+    # A caseworker's role reveals identities: the page wants the second factor passed.
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    session = page_client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    in_scope = Case.objects.filter(organisation=org).count()
+    print(f"API case list against the page, median of {args.requests} requests each, "
+          f"{Case.objects.count():,} cases ({in_scope:,} in the organisation's scope)")  # fmt: skip
+    print(f"{'filters':<36}{'rows':>5}{'page ms':>9}{'API ms':>8}{'API p90':>9}{'API/page':>10}")
+    ratios, api_medians = [], []
+    for name, params in SCENARIOS:
+        special = {"age-of-15": codes.age_group_for(15)}
+        params = {k: special.get(v, v) for k, v in params.items()}
+        page_times, api_times = [], []
+        for i in range(args.requests + 2):
+            t0 = time.perf_counter()
+            page = page_client.get("/cases/", params)
+            t1 = time.perf_counter()
+            api = api_client.get("/api/v1/cases/", params, **auth)
+            t2 = time.perf_counter()
+            assert page.status_code == 200 and api.status_code == 200, (page, api.content[:200])
+            if i >= 2:  # the first two warm the caches
+                page_times.append(t1 - t0)
+                api_times.append(t2 - t1)
+        rows = len(api.json()["results"])
+        assert rows == page.content.count(b'<td><a href="/cases/'), name
+        p, a = statistics.median(page_times) * 1000, statistics.median(api_times) * 1000
+        p90 = sorted(api_times)[int(len(api_times) * 0.9) - 1] * 1000
+        ratios.append(a / p)
+        api_medians.append(a)
+        print(f"{name:<36}{rows:>5}{p:>9.1f}{a:>8.1f}{p90:>9.0f}{a / p:>10.2f}")
+    print(
+        f"worst API/page ratio {max(ratios):.2f} (target <= 1.2); "
+        f"slowest API median {max(api_medians):.1f} ms (target < 150 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
