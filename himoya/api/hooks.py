@@ -41,9 +41,21 @@ def decision_saved(sender, instance, created=False, update_fields=None, **kwargs
         )
 
 
+def submission_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    from himoya.api.webhooks import emit
+    from himoya.fieldcapture.models import Submission
+
+    if instance.status == Submission.Status.REVIEW and (
+        created or (update_fields and "status" in update_fields)
+    ):
+        emit(instance.organisation_id, Event.SUBMISSION_WAITING, instance, once=True)
+
+
 def connect() -> None:
     from himoya.cases.models import StatusDecision
+    from himoya.fieldcapture.models import Submission
     from himoya.referrals.models import Referral
 
     post_save.connect(referral_saved, sender=Referral, dispatch_uid="api.referral_saved")
     post_save.connect(decision_saved, sender=StatusDecision, dispatch_uid="api.decision_saved")
+    post_save.connect(submission_saved, sender=Submission, dispatch_uid="api.submission_saved")

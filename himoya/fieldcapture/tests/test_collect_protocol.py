@@ -225,6 +225,21 @@ def test_a_closed_form_waits_for_review(collect, presumed_answers):
     assert SCREENING not in listed
 
 
+def test_a_submission_waiting_for_review_is_a_webhook_event_without_answers(
+    collect, presumed_answers
+):
+    from himoya.api.models import WebhookEvent
+    from himoya.fieldcapture.models import PublishedForm
+
+    PublishedForm.objects.filter(form_id=SCREENING).update(is_open=False)
+    collect.submit(SCREENING, presumed_answers)
+    event = WebhookEvent.objects.get(type="submission.waiting")
+    submission = Submission.objects.get()
+    assert event.organisation_id == submission.organisation_id
+    assert event.payload["object"] == {"type": "fieldcapture.submission", "id": submission.pk}
+    assert set(event.payload) == {"id", "type", "occurred_at", "object", "ids"}
+
+
 def test_invalid_answers_wait_for_review_with_the_reason(collect, presumed_answers):
     _id, response = collect.submit(SCREENING, {**presumed_answers, "age_group": "elder"})
     assert response.status_code == 201
