@@ -2,11 +2,12 @@ import logging
 import time
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 
 class NoStoreMiddleware:
@@ -149,6 +150,10 @@ class RefuseNulParametersMiddleware:
         if "\x00" in request.META.get("QUERY_STRING", "") or any(
             "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
         ):
+            if request.path.startswith("/api/"):  # the API's one error shape
+                message = _("A parameter holds a NUL character, which no field can hold.")
+                error = {"status": 400, "code": "invalid", "message": message, "fields": {}}
+                return JsonResponse({"error": error}, status=400)
             return render(request, "400.html", status=400)
         return self.get_response(request)
 
