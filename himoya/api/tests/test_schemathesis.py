@@ -22,7 +22,7 @@ from himoya.cases.tests.factories import register_case
 from himoya.referrals.models import ServiceOffer
 from himoya.referrals.tests.factories import give_consent, refer
 
-EXAMPLES = 50  # per operation: 21 operations, about a minute and a half on this machine
+EXAMPLES = 40  # per operation: 22 operations, about two minutes on this machine
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -55,14 +55,15 @@ def _world(make_org, make_user):
     referral_c = refer(case_c, worker_c, b)
     for org in (a, c):
         ServiceOffer.objects.create(organisation=org, service="shelter", regions=["TJ-DU"])
-    return worker_a, case_a, case_c, referral_c
+    offer_a = ServiceOffer.objects.get(organisation=a)
+    return worker_a, case_a, case_c, referral_c, offer_a
 
 
 @pytest.mark.django_db(transaction=True)
 def test_whole_document_holds_against_a_live_server(
     live_server, make_org, make_user, issue_token, no_throttle
 ):
-    worker_a, _case_a, case_c, referral_c = _world(make_org, make_user)
+    worker_a, case_a, case_c, referral_c, offer_a = _world(make_org, make_user)
     token = issue_token(case_c.organisation.__class__.objects.get(slug="alpha"), worker_a)
     auth = {"Authorization": f"Bearer {token}"}
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
@@ -75,6 +76,14 @@ def test_whole_document_holds_against_a_live_server(
         "/api/v1/referrals/{id}/": referral_c.pk,
         "/api/v1/referrals/{id}/accept/": referral_c.pk,
         "/api/v1/referrals/{id}/decline/": referral_c.pk,
+    }
+    # A's own records, so that the detail answers are checked against the document too.
+    a_ids = {
+        "/api/v1/cases/{id}/": case_a.pk,
+        "/api/v1/persons/{id}/": case_a.person_id,
+        "/api/v1/persons/{id}/identity/": case_a.person_id,
+        "/api/v1/referrals/{id}/": case_a.referrals.get().pk,
+        "/api/v1/service-directory/{id}/": offer_a.pk,
     }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
@@ -96,6 +105,12 @@ def test_whole_document_holds_against_a_live_server(
                 assert marker not in response.text, (case.operation.label, response.text[:300])
 
         run()
+
+        if operation.path in a_ids and operation.method == "get":
+            own = operation.Case(path_parameters={"id": a_ids[operation.path]})
+            response = own.call(base_url=live_server.url, session=session, headers=auth)
+            assert response.status_code == 200, (operation.label, response.text[:300])
+            own.validate_response(response, checks=CHECKS)
 
         if operation.path in c_ids:
             url = live_server.url + operation.path.replace("{id}", str(c_ids[operation.path]))
