@@ -58,6 +58,8 @@ def production_env(db: str, static_root: str) -> dict:
         HIMOYA_SECRET_KEY="bench-load-" + "s" * 50,
         HIMOYA_FIELD_KEY=_bench_key("benchfield"),
         HIMOYA_INDEX_KEY=_bench_key("benchindex"),
+        HIMOYA_AUDIT_KEY=_bench_key("benchaudit"),
+        HIMOYA_AUDIT_CHECKPOINT_DIR=str(Path(static_root).parent / "audit-checkpoints"),
         HIMOYA_ALLOWED_HOSTS="127.0.0.1",
         HIMOYA_STATIC_ROOT=static_root,
         HIMOYA_DB_CONN_MAX_AGE=os.environ.get("HIMOYA_DB_CONN_MAX_AGE", "60"),
