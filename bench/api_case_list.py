@@ -24,10 +24,13 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = "postgres://postgres@127.0.0.1:5432/"
+from _common import (  # bench/ is on the path: scripts run from it
+    PG,
+    ROOT,
+    ensure_database,
+    fill_cases,
+)
 
 SCENARIOS = [
     ("first page, no filter", {}),
@@ -44,14 +47,6 @@ SCENARIOS = [
                                             "exploitation": "SexualExploitation",
                                             "country": "TR", "open": "closed"}),
 ]  # fmt: skip
-
-
-def ensure_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
@@ -71,33 +66,17 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
+    from conftest import sign_in
     from himoya.access.roles import Role
     from himoya.api.actions import do_issue_token
-    from himoya.cases import bulk, codes, demo
+    from himoya.cases import codes
     from himoya.cases.models import Case
-    from himoya.organisations import demo as organisations_demo
     from himoya.organisations.models import Membership, User
 
-    call_command("migrate", verbosity=0)
-    ctx: dict = {}
-    organisations_demo.populate(ctx)
-    have = Case.objects.count()
-    if have < args.count:
-        started = time.perf_counter()
-        regs = demo.registrars(ctx["organisations"])
-        with bulk.deferred_indexes():
-            bulk.generate(
-                args.count - have, regs, seed=have + 1, batch_size=20_000, source_prefix=""
-            )
-        print(f"wrote {args.count - have:,} cases in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)  # fmt: skip
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE")
+    ctx = fill_cases(args.count)
     org = ctx["organisations"][args.organisation]
     user, _ = User.objects.get_or_create(username="bench-api-caseworker")
     Membership.objects.get_or_create(user=user, organisation=org, role=Role.CASEWORKER)
@@ -112,16 +91,7 @@ def main() -> None:
         member=user,
         acting_user=admin,
     )
-    page_client, api_client = Client(), Client()
-    page_client.force_login(user)
-    # A caseworker's role reveals identities: the page wants the second factor passed.
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    session = page_client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    page_client, api_client = sign_in(Client(), user), Client()
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     in_scope = Case.objects.filter(organisation=org).count()
     print(f"API case list against the page, median of {args.requests} requests each, "

@@ -27,10 +27,13 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = "postgres://postgres@127.0.0.1:5432/"
+from _common import (  # bench/ is on the path: scripts run from it
+    PG,
+    ROOT,
+    ensure_database,
+    fill_cases,
+)
 
 SCENARIOS = [
     ("first page, no filter", {}),
@@ -56,14 +59,6 @@ SCENARIOS = [
 ]  # fmt: skip
 
 
-def ensure_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def measure(db: str, count: int, requests: int) -> dict:
     """Fill `db` up to `count` cases and time every scenario (runs in a child process)."""
     ensure_database(db)
@@ -74,46 +69,22 @@ def measure(db: str, count: int, requests: int) -> dict:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
+    from conftest import sign_in
     from himoya.access.roles import Role
-    from himoya.cases import bulk, codes, demo, queries
+    from himoya.cases import codes, demo, queries
     from himoya.cases.forms import CaseFilterForm
     from himoya.cases.models import Case
-    from himoya.organisations import demo as organisations_demo
     from himoya.organisations.models import Membership, Organisation, User
 
-    call_command("migrate", verbosity=0)
-    ctx: dict = {}
-    organisations_demo.populate(ctx)
-    have = Case.objects.count()
-    if have < count:
-        started = time.perf_counter()
-        regs = demo.registrars(ctx["organisations"])
-        with bulk.deferred_indexes():
-            bulk.generate(count - have, regs, seed=have + 1, batch_size=20_000, source_prefix="")
-        print(f"[{db}] wrote {count - have:,} cases in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)  # fmt: skip
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE")
+    ctx = fill_cases(count, label=f"[{db}] ")
     user, _ = User.objects.get_or_create(username="bench-caseworker")
     orgs = [ctx["organisations"][slug] for slug in demo.REGISTERING]
     for org in orgs:
         Membership.objects.get_or_create(user=user, organisation=org, role=Role.CASEWORKER)
-    client = Client()
-    client.force_login(user)
-    # Caseworkers sign in with a second factor: mark the session as verified, as a
-    # browser that typed the TOTP code would be.
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = sign_in(Client(), user)
     url = reverse("case_list")
     madad = Organisation.objects.get(slug="madad").pk
     results = {}

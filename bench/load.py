@@ -38,8 +38,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = "postgres://postgres@127.0.0.1:5432/"
+from _common import (  # bench/ is on the path: scripts run from it
+    PG,
+    ROOT,
+    ensure_database,
+    fill_cases,
+)
+
 PASSWORD = "bench-load-password-7"
 NAMES = ["Джамшед", "Саид", "Мадина", "Фарангис", "Rahimov", "Нозим", "Зарина"]
 
@@ -73,21 +78,13 @@ def prepare(users: int, cases: int) -> dict:
 
     sys.path.insert(0, str(ROOT))
     django.setup()
-    from django.core.management import call_command
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from himoya.access.roles import Role
-    from himoya.cases import bulk, demo
     from himoya.cases.models import Case
-    from himoya.organisations import demo as organisations_demo
     from himoya.organisations.models import Membership, User
 
-    call_command("migrate", verbosity=0)
-    ctx: dict = {}
-    organisations_demo.populate(ctx)
-    have = Case.objects.count()
-    if have < cases:
-        bulk.generate(cases - have, demo.registrars(ctx["organisations"]), seed=have + 1)
+    ctx = fill_cases(cases)
     madad = ctx["organisations"]["madad"]
     accounts = []
     for n in range(users):
@@ -227,11 +224,7 @@ def main() -> None:
     if args.prepare:
         print(json.dumps(prepare(max(args.users), args.cases)))
         return
-    import psycopg
-
-    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.db]).fetchone():
-            conn.execute(f'CREATE DATABASE "{args.db}"')
+    ensure_database(args.db)
     static = tempfile.mkdtemp(prefix="himoya-bench-static-")
     env = production_env(args.db, static)
     python = [sys.executable]

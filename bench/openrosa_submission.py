@@ -25,19 +25,10 @@ import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = "postgres://postgres@127.0.0.1:5432/"
+from _common import PG, ROOT, ensure_database  # bench/ is on the path: scripts run from it
+
 DB = "himoya_bench_openrosa"
-
-
-def ensure_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
