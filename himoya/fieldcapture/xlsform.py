@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.cases.models import Person
 from himoya.hotline.actions import CODED as HOTLINE_CODED
+from himoya.hotline.forms import HotlineContactForm
 from himoya.hotline.models import HotlineContact
 from himoya.screening.models import Answer, ChecklistVersion, Screening
 from himoya.vocab import registry
@@ -32,18 +33,8 @@ REGISTRATION_FIELDS = (
     "phone",
     "notes",
 )
-HOTLINE_FIELDS = (
-    "channel",
-    "caller_type",
-    "language",
-    "topic",
-    "region",
-    "urgency",
-    "duration_minutes",
-    "caller_name",
-    "caller_phone",
-    "notes",
-)
+# The phone asks what the page asks: its answers are checked by the page's own form.
+HOTLINE_FIELDS = tuple(HotlineContactForm.Meta.fields)
 REGISTRATION_CODED = {
     "sex": "sex",
     "citizenship": "country",
