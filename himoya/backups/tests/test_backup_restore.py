@@ -92,6 +92,17 @@ def test_damaged_backup_fails_verification(registered, tmp_path):
         call_command("backup", "--verify", str(folder))
 
 
+def restored_env(url: str, tmp_path) -> dict:
+    """The environment of a process that works on the restored copy."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "himoya.settings_test",
+        "DATABASE_URL": url,
+        "HIMOYA_PRIVATE_ROOT": str(tmp_path / "restored-private"),
+        "HIMOYA_AUDIT_CHECKPOINT_DIR": str(settings.HIMOYA_AUDIT_CHECKPOINT_DIR),
+    }
+
+
 def test_round_trip_into_an_empty_database_and_the_audit_chain_verifies(
     registered, tmp_path, empty_database
 ):
@@ -99,13 +110,7 @@ def test_round_trip_into_an_empty_database_and_the_audit_chain_verifies(
     call_command("backup", "--to", str(tmp_path / "backups"))
     (folder,) = list((tmp_path / "backups").iterdir())
     name, url = empty_database
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "himoya.settings_test",
-        "DATABASE_URL": url,
-        "HIMOYA_PRIVATE_ROOT": str(tmp_path / "restored-private"),
-        "HIMOYA_AUDIT_CHECKPOINT_DIR": str(settings.HIMOYA_AUDIT_CHECKPOINT_DIR),
-    }
+    env = restored_env(url, tmp_path)
     restored = run("restore", str(folder), env=env)
     assert restored.returncode == 0, restored.stderr
     assert "1 files" in restored.stdout
@@ -139,13 +144,7 @@ def test_restored_copy_whose_audit_log_was_emptied_fails_verify(
     call_command("backup", "--to", str(tmp_path / "backups"))
     (folder,) = list((tmp_path / "backups").iterdir())
     name, url = empty_database
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "himoya.settings_test",
-        "DATABASE_URL": url,
-        "HIMOYA_PRIVATE_ROOT": str(tmp_path / "restored-private"),
-        "HIMOYA_AUDIT_CHECKPOINT_DIR": str(settings.HIMOYA_AUDIT_CHECKPOINT_DIR),
-    }
+    env = restored_env(url, tmp_path)
     assert run("restore", str(folder), env=env).returncode == 0
     db = connection.settings_dict
     with psycopg.connect(
