@@ -468,7 +468,9 @@ def justice_figures(request):
     try:
         year = today.year
         if request.GET.get("year"):
-            year = periods.validate(periods.year(periods.year_param(request.GET)), today).start.year
+            year = periods.validate(
+                periods.year(periods.parse_int(request.GET, "year")), today
+            ).start.year
     except periods.PeriodError as exc:
         year, error = today.year, str(exc)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)

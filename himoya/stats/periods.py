@@ -172,11 +172,6 @@ def parse_int(params, name: str) -> int:
     return value
 
 
-def year_param(params) -> int:
-    """Read ?year= as the period forms do: a message for a missing, wrong or absurd year."""
-    return parse_int(params, "year")
-
-
 def from_params(params, today: date) -> Period:
     """Build a period from URL parameters; the default is January to the current month."""
     kind = params.get("period") or "ytd"
