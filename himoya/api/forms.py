@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from himoya.access import policy
 from himoya.api.models import ApiToken, Event, Part
@@ -81,5 +82,7 @@ class WebhookForm(forms.Form):
         help_text=_("Himoya posts each event there, signed with the secret shown once."),
     )
     events = forms.MultipleChoiceField(
-        label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
+        label=pgettext_lazy("webhook", "Events"),
+        choices=Event.choices,
+        widget=forms.CheckboxSelectMultiple,
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TOKEN_PREFIX = "hmy_"
 
@@ -110,7 +111,7 @@ class WebhookSubscription(models.Model):
         related_name="webhooks",
     )
     url = models.URLField(_("address"), max_length=500)
-    events = models.JSONField(_("events"), default=list)
+    events = models.JSONField(pgettext_lazy("webhook", "events"), default=list)
     secret = models.TextField()  # encrypted under the field key (himoya.crypto.keys)
     is_active = models.BooleanField(_("active"), default=True)
     paused_at = models.DateTimeField(_("paused"), null=True, blank=True)

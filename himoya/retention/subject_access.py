@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from himoya.audit.actions import Action, record
 from himoya.audit.models import AuditEvent
@@ -61,7 +62,14 @@ def report_sections(person, cases) -> list[tuple[str, list[list[str]], bool]]:
 
     case_rows = [[_("Reference"), _("Registered"), _("Status"), _("Case status"), _("Closed")]]
     consent_rows = [[_("Case"), _("Purpose"), _("Decision"), _("Date")]]
-    referral_rows = [[_("Case"), _("From"), _("To"), _("Sent")]]
+    referral_rows = [
+        [
+            _("Case"),
+            pgettext("referral sender", "From"),
+            pgettext("referral recipient", "To"),
+            pgettext("date a referral was sent", "Sent"),
+        ]
+    ]
     service_rows = [[_("Case"), _("Service"), _("Provider"), _("From")]]
     imported_rows = [[_("Case"), _("Field"), _("Value")]]
     retention_rows = []
