@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.audit.actions import Action, record
 from himoya.cases.models import Case, Person
-from himoya.linkage.models import PersonLink
+from himoya.linkage.models import LinkageModel, PersonLink
 
 
 def _sync_cases(person_ids: set[int]) -> None:
@@ -132,3 +132,114 @@ def do_reveal_pair_names(first: Person, second: Person, *, acting_user, request=
 
     for person in (first, second):
         do_reveal_identity(person, acting_user=acting_user, request=request)
+
+
+# --- The probabilistic linkage -----------------------------------------------------------
+
+
+@transaction.atomic
+def do_train_model(
+    *, acting_user=None, records: list[dict] | None = None, request=None, **thresholds
+) -> LinkageModel:
+    """Train the linkage model on the register (or on the given records); store a version.
+
+    The new version becomes the active one; earlier versions stay for the record.
+    """
+    from himoya.linkage import engine
+
+    if records is None:
+        records = list(engine.register_records())
+    if len(records) < 50:
+        raise ValidationError(_("Too few person records to train the linkage model."))
+    trained = engine.train(records)
+    last = LinkageModel.objects.order_by("-version").values_list("version", flat=True).first()
+    LinkageModel.objects.filter(active=True).update(active=False)
+    model = LinkageModel.objects.create(
+        version=(last or 0) + 1,
+        trained_by=acting_user,
+        settings=trained,
+        record_count=len(records),
+        active=True,
+        **thresholds,
+    )
+    record(
+        Action.CREATE,
+        actor=acting_user,
+        object_type="linkage.model",
+        object_id=model.version,
+        detail=f"trained on {len(records)} records",
+        request=request,
+    )
+    return model
+
+
+def _rejected_unchanged(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Return the pairs an officer rejected while their records were as they are now."""
+    from himoya.linkage.candidates import fingerprint
+    from himoya.linkage.models import PairDecision
+
+    decided = {
+        (d.first_id, d.second_id): d.fingerprint
+        for d in PairDecision.objects.filter(decision=PairDecision.Decision.REJECTED)
+    }
+    wanted = pairs & set(decided)
+    persons = Person.objects.in_bulk({i for pair in wanted for i in pair})
+    return {(x, y) for x, y in wanted if fingerprint(persons[x], persons[y]) == decided[(x, y)]}
+
+
+def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
+    """Score the whole register with the active model; link the sure pairs, queue the rest.
+
+    Pairs of two organisations at or above the upper threshold are linked (audited, and
+    reversible like any link) unless a record has fewer than two name words or an officer
+    rejected the pair while the records were as they are now; pairs in the band between
+    the two thresholds replace the review queue. Returns counts of what was done.
+    """
+    from himoya.linkage import engine
+    from himoya.linkage.models import CandidatePair
+
+    model = LinkageModel.current()
+    if model is None:
+        raise ValidationError(_("Train a linkage model first."))
+    records = list(engine.register_records())
+    linkable = {r["unique_id"] for r in records if r["linkable"]}
+    scored = engine.predict(records, model.settings, threshold=model.review_threshold)
+    del records
+    links = dict(PersonLink.objects.values_list("person_id", "national_id"))
+    rejected = _rejected_unchanged({(s.first, s.second) for s in scored})
+    sure: list[tuple[int, int]] = []
+    band: list[engine.Scored] = []
+    for pair in scored:
+        key = (pair.first, pair.second)
+        if key in rejected or (pair.first in links and links.get(pair.second) == links[pair.first]):
+            continue
+        if pair.probability >= model.upper_threshold and key[0] in linkable and key[1] in linkable:
+            sure.append(key)
+        else:
+            band.append(pair)
+    groups = engine.clusters(sure)
+    with transaction.atomic():
+        persons = Person.objects.in_bulk({i for group in groups for i in group})
+        for group in groups:
+            do_link_persons(
+                [persons[i] for i in sorted(group)], acting_user=acting_user, request=request
+            )
+        CandidatePair.objects.all().delete()
+        CandidatePair.objects.bulk_create(
+            [
+                CandidatePair(
+                    first_id=p.first, second_id=p.second, probability=p.probability, model=model
+                )
+                for p in band
+            ],
+            batch_size=5000,
+        )
+        record(
+            Action.UPDATE,
+            actor=acting_user,
+            object_type="linkage.model",
+            object_id=model.version,
+            detail=f"run: {len(sure)} pairs linked in {len(groups)} groups, {len(band)} queued",
+            request=request,
+        )
+    return {"linked_pairs": len(sure), "groups": len(groups), "queued": len(band)}

@@ -16,7 +16,7 @@ from django.db import connection
 from himoya.cases.models import Person, PersonNameToken
 from himoya.cases.names import name_keys
 from himoya.crypto.keys import blind_index
-from himoya.linkage.models import PairDecision, PersonLink
+from himoya.linkage.models import CandidatePair, LinkageModel, PairDecision, PersonLink
 
 FINGERPRINT_PURPOSE = "linkage-pair"
 _NUMBER = re.compile(r"\d+")
@@ -29,6 +29,7 @@ class Pair:
     first: Person
     second: Person
     shared_names: int
+    probability: float | None = None  # the linkage model's, when a model proposed the pair
 
 
 def _keys(person: Person) -> set[str]:
@@ -95,8 +96,47 @@ def _blocked_ids() -> set[tuple[int, int]]:
         return {(x, y) for x, y in cursor.fetchall()}
 
 
+def scored_pairs() -> list[Pair]:
+    """Return the pairs the linkage model queued, most likely first; decided, linked and
+    same-organisation pairs left out (the model's run already leaves them out)."""
+    rows = list(CandidatePair.objects.order_by("-probability", "first_id", "second_id"))
+    persons = (
+        Person.objects.select_related("organisation")
+        .prefetch_related("cases")
+        .in_bulk({i for r in rows for i in (r.first_id, r.second_id)})
+    )
+    links = dict(PersonLink.objects.values_list("person_id", "national_id"))
+    decisions = {
+        (d.first_id, d.second_id): d.fingerprint
+        for d in PairDecision.objects.filter(decision=PairDecision.Decision.REJECTED)
+    }
+    out = []
+    for row in rows:
+        x, y = row.first_id, row.second_id
+        a, b = persons[x], persons[y]
+        if a.organisation_id == b.organisation_id:
+            continue
+        if x in links and links.get(y) == links[x]:
+            continue
+        if decisions.get((x, y)) == fingerprint(a, b):
+            continue
+        out.append(Pair(a, b, len(_keys(a) & _keys(b)), row.probability))
+    return out
+
+
+def queued_pair(a: Person, b: Person) -> Pair | None:
+    """Return the pair if the model queued it or the simple rules propose it, else None."""
+    row = CandidatePair.objects.filter(first=a, second=b).first()
+    if row is not None and a.organisation_id != b.organisation_id:
+        return Pair(a, b, len(_keys(a) & _keys(b)), row.probability)
+    return check_pair(a, b)
+
+
 def candidate_pairs() -> list[Pair]:
-    """Return the pairs to review, newest records first; decided and linked pairs left out."""
+    """Return the pairs to review: the model's, most likely first, once a model exists;
+    else by the simple rules, newest records first. Decided and linked pairs left out."""
+    if LinkageModel.objects.filter(active=True).exists():
+        return scored_pairs()
     blocked = _blocked_ids()
     ids = {i for pair in blocked for i in pair}
     persons = Person.objects.select_related("organisation").prefetch_related("cases").in_bulk(ids)

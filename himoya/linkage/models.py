@@ -58,3 +58,60 @@ class PairDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id}/{self.second_id}: {self.decision}"
+
+
+class LinkageModel(models.Model):
+    """One trained version of the probabilistic linkage model and its thresholds."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    trained_at = models.DateTimeField(_("trained at"), auto_now_add=True)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Splink's settings with the trained m and u parameters (no name, no record in it).
+    settings = models.JSONField()
+    upper_threshold = models.FloatField(_("automatic link threshold"), default=0.8)
+    review_threshold = models.FloatField(_("review threshold"), default=0.3)
+    record_count = models.PositiveIntegerField(_("records trained on"), default=0)
+    active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        verbose_name = _("linkage model")
+        verbose_name_plural = _("linkage models")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="linkage_one_active_model"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"linkage model v{self.version}"
+
+    @classmethod
+    def current(cls) -> "LinkageModel | None":
+        return cls.objects.filter(active=True).first()
+
+
+class CandidatePair(models.Model):
+    """A pair the model scored in the uncertain band: for the linkage officer to decide."""
+
+    first = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField(_("match probability"))
+    model = models.ForeignKey(LinkageModel, on_delete=models.CASCADE, related_name="pairs")
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate pair")
+        verbose_name_plural = _("candidate pairs")
+        ordering = ["-probability"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="linkage_candidate_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="linkage_candidate_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}/{self.second_id}: {self.probability:.2f}"

@@ -50,7 +50,7 @@ def pair(request, first: int, second: int):
     if first >= second or len(persons) != 2:
         raise Http404
     a, b = persons[first], persons[second]
-    found = candidates.check_pair(a, b)
+    found = candidates.queued_pair(a, b)
     linked = candidates.linked_together(a, b)
     if found is None and not linked:
         raise Http404
