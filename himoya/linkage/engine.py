@@ -81,14 +81,26 @@ def _comparisons() -> list:
             cll.ElseLevel(),
         ],
     )
+    approximate = "(dob_l IS NULL OR dob_r IS NULL)"
     born = cl.CustomComparison(
         output_column_name="birth",
         comparison_levels=[
             cll.NullLevel("birth_year"),
             cll.ExactMatchLevel("dob"),
-            cll.ExactMatchLevel("birth_year"),
-            cll.CustomLevel("abs(birth_year_l - birth_year_r) <= 1", label_for_charts="±1 year"),
-            cll.CustomLevel("abs(birth_year_l - birth_year_r) <= 3", label_for_charts="±3 years"),
+            # An approximate age on one side: the years can only be compared loosely.
+            cll.CustomLevel(
+                f"{approximate} AND birth_year_l = birth_year_r", label_for_charts="year"
+            ),
+            cll.CustomLevel(
+                f"{approximate} AND abs(birth_year_l - birth_year_r) <= 1", label_for_charts="±1"
+            ),
+            cll.CustomLevel(
+                f"{approximate} AND abs(birth_year_l - birth_year_r) <= 3", label_for_charts="±3"
+            ),
+            # Two full dates that differ, but by less than a year and a bit: a slip.
+            cll.CustomLevel(
+                "abs(birth_year_l - birth_year_r) <= 1", label_for_charts="dates differ"
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -337,9 +349,12 @@ def _level(name: str, l: dict, r: dict) -> int:  # noqa: E741, C901
         if l["birth_year"] is None or r["birth_year"] is None:
             return -1
         if l["dob"] is not None and l["dob"] == r["dob"]:
-            return 4
+            return 5
         gap = abs(l["birth_year"] - r["birth_year"])
-        return 3 if gap == 0 else 2 if gap <= 1 else 1 if gap <= 3 else 0
+        if l["dob"] is None or r["dob"] is None:
+            if gap <= 3:
+                return 4 if gap == 0 else 3 if gap <= 1 else 2
+        return 1 if gap <= 1 else 0
     # sex, region, doc_hash, phone_hash: exact match
     if null(name):
         return -1
