@@ -201,8 +201,7 @@ def main() -> None:
         f"{r['cluster_s']:.1f} s into {r['groups']:,} groups); peak RSS {r['peak_rss_gib']:.2f} GiB"
     )
     print(
-        f"at the automatic threshold 0.8: precision {r['precision']:.4f}, "
-        f"recall {r['recall']:.4f}"
+        f"at the automatic threshold 0.8: precision {r['precision']:.4f}, recall {r['recall']:.4f}"
     )
     print(
         f"baseline exact rule (first name, family stem, birth date): {r['baseline_s']:.2f} s, "
