@@ -25,17 +25,13 @@ from himoya.linkage import features
 logger = logging.getLogger(__name__)
 
 CROSS_ORGANISATION = "l.organisation <> r.organisation"
-TF_COLUMNS = ("first_key", "surname_key")
+TF_COLUMNS = ("first_key", "surname_stem")
 
 
 def _comparisons() -> list:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    swapped = cll.CustomLevel(
-        "first_stem_l = surname_stem_r AND surname_stem_l = first_stem_r",
-        label_for_charts="names swapped",
-    )
     first = cl.CustomComparison(
         output_column_name="first_name",
         comparison_levels=[
@@ -56,9 +52,9 @@ def _comparisons() -> list:
         output_column_name="surname",
         comparison_levels=[
             cll.NullLevel("surname_key"),
-            cll.ExactMatchLevel("surname_key").configure(tf_adjustment_column="surname_key"),
-            cll.ExactMatchLevel("surname_stem"),
-            swapped,
+            # The stem, not the whole key: -ов and -ова would tie the family name to sex,
+            # which the first name already tells (its evidence would count twice).
+            cll.ExactMatchLevel("surname_stem").configure(tf_adjustment_column="surname_stem"),
             cll.CustomLevel(
                 "list_contains(name_keys_r, surname_key_l) "
                 "OR list_contains(name_keys_l, surname_key_r)",
@@ -104,12 +100,26 @@ def _comparisons() -> list:
             cll.ElseLevel(),
         ],
     )
+    # Sex counts only where a first name is missing: first names tell sex already, and the
+    # same evidence counted twice made pairs of namesakes look surer than they are.
+    sex = cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(sex_l IS NULL OR sex_r IS NULL) "
+                "OR (first_key_l IS NOT NULL AND first_key_r IS NOT NULL)",
+                label_for_charts="not compared",
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("sex"),
+            cll.ElseLevel(),
+        ],
+    )
     return [
         first,
         surname,
         patronymic,
         born,
-        cl.ExactMatch("sex"),
+        sex,
         cl.ExactMatch("region"),
         cl.ExactMatch("doc_hash"),
         cl.ExactMatch("phone_hash"),
@@ -183,7 +193,7 @@ def train(records: Iterable[dict], *, seed: int = 42, max_pairs: float = 2e6) ->
         recall=0.6,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in (block_on("dob"), block_on("first_key", "surname_stem", "patronymic_key")):
+    for rule in (block_on("dob"), block_on("doc_hash")):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, fix_u_probabilities=True
         )
@@ -194,12 +204,17 @@ M_FLOOR = 0.001
 
 
 def _floored(settings: dict) -> dict:
-    """Give levels never seen among matches a small m instead of zero, so no single field
-    (a changed phone, a mistyped sex) can veto a pair whatever the rest says."""
+    """Give levels never seen among matches a small m instead of zero or nothing, so no
+    single field (a changed phone, a mistyped sex) can veto a pair whatever the rest says;
+    levels never compared at all weigh nothing."""
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
-            m = level.get("m_probability")
-            if m is not None and m < M_FLOOR:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if u is None and m is None:  # never compared in training: no evidence either way
+                level["m_probability"] = level["u_probability"] = 1.0
+            elif m is None or m < M_FLOOR:
                 level["m_probability"] = M_FLOOR
     return settings
 
@@ -296,15 +311,6 @@ def levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _swapped(l: dict, r: dict) -> bool:  # noqa: E741
-    return bool(
-        l["first_stem"]
-        and l["surname_stem"]
-        and l["first_stem"] == r["surname_stem"]
-        and l["surname_stem"] == r["first_stem"]
-    )
-
-
 def _level(name: str, l: dict, r: dict) -> int:  # noqa: E741, C901
     """Return the comparison vector value of one comparison (-1 for null), as the SQL does."""
 
@@ -325,16 +331,11 @@ def _level(name: str, l: dict, r: dict) -> int:  # noqa: E741, C901
     if name == "surname":
         if null("surname_key"):
             return -1
-        a, b = l["surname_key"], r["surname_key"]
-        if a == b:
-            return 6
-        if l["surname_stem"] == r["surname_stem"]:
-            return 5
-        if _swapped(l, r):
-            return 4
-        if a in (r["name_keys"] or ()) or b in (l["name_keys"] or ()):
-            return 3
         a, b = l["surname_stem"], r["surname_stem"]
+        if a == b:
+            return 4
+        if l["surname_key"] in (r["name_keys"] or ()) or r["surname_key"] in (l["name_keys"] or ()):
+            return 3
         if jaro_winkler(a, b) >= 0.9:
             return 2
         return 1 if levenshtein(a, b) <= 2 else 0
@@ -355,6 +356,8 @@ def _level(name: str, l: dict, r: dict) -> int:  # noqa: E741, C901
             if gap <= 3:
                 return 4 if gap == 0 else 3 if gap <= 1 else 2
         return 1 if gap <= 1 else 0
+    if name == "sex" and not (null("first_key") or null("sex")):
+        return -1  # sex counts only where a first name is missing
     # sex, region, doc_hash, phone_hash: exact match
     if null(name):
         return -1
@@ -486,17 +489,29 @@ def _term_frequencies(rec: dict) -> dict[str, tuple[float, float]]:
     """Return how common the record's first name and family name keys are in the register."""
     from django.db.models import Count
 
-    from himoya.cases.models import PersonNameToken, name_token_hash
+    from himoya.cases.models import PersonNameToken, name_prefix_hash, name_token_hash
 
-    wanted = {c: name_token_hash(rec[c]) for c in TF_COLUMNS if rec[c]}
+    # A stem is counted by its own key and by the keys it begins (rahim: rahimov, rahimzoda).
+    wanted: dict[str, set[str]] = {}
+    if rec["first_key"]:
+        wanted["first_key"] = {name_token_hash(rec["first_key"])}
+    if rec["surname_stem"]:
+        stem_ = rec["surname_stem"]
+        wanted["surname_stem"] = {name_token_hash(stem_), name_prefix_hash(stem_)}
+    hashes = set().union(*wanted.values()) if wanted else set()
     counts = dict(
-        PersonNameToken.objects.filter(token_hash__in=wanted.values())
+        PersonNameToken.objects.filter(token_hash__in=hashes)
         .values("token_hash")
         .annotate(n=Count("id"))
         .values_list("token_hash", "n")
     )
     size = max(_register_size(), 1)
-    return {column: (counts.get(h, 1) / size,) * 2 for column, h in wanted.items() if counts.get(h)}
+    out = {}
+    for column, column_hashes in wanted.items():
+        n = sum(counts.get(h, 0) for h in column_hashes)
+        if n:
+            out[column] = (n / size, n / size)
+    return out
 
 
 def likely_matches(person, *, threshold: float) -> list[tuple[int, float]]:
