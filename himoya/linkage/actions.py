@@ -203,7 +203,8 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
         raise ValidationError(_("Train a linkage model first."))
     records = list(engine.register_records())
     linkable = {r["unique_id"] for r in records if r["linkable"]}
-    scored = engine.predict(records, model.settings, threshold=model.review_threshold)
+    settings = engine.rescaled(model.settings, model.record_count, len(records))
+    scored = engine.predict(records, settings, threshold=model.review_threshold)
     del records
     links = dict(PersonLink.objects.values_list("person_id", "national_id"))
     rejected = _rejected_unchanged({(s.first, s.second) for s in scored})

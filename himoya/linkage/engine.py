@@ -219,6 +219,19 @@ def _floored(settings: dict) -> dict:
     return settings
 
 
+def rescaled(settings: dict, trained_on: int, records: int) -> dict:
+    """Return the settings with the prior scaled from the training set's size to `records`.
+
+    The chance that two random records are one person falls as the register grows (each
+    person has a few records at most), so a model trained on 50,000 records is told how
+    big the register it now scores is.
+    """
+    if not trained_on or not records or trained_on == records:
+        return settings
+    prior = settings["probability_two_random_records_match"] * trained_on / records
+    return settings | {"probability_two_random_records_match": min(max(prior, 1e-12), 0.5)}
+
+
 @dataclass(frozen=True)
 class Scored:
     """A pair of records with their match probability, the smaller id first."""
@@ -400,10 +413,12 @@ class Scorer:
         l: dict,  # noqa: E741
         r: dict,
         tf: dict[str, tuple[float, float]] | None = None,
+        prior: float | None = None,
     ) -> float:
-        """Return the match probability of the pair."""
-        prior = math.log2(self.prior / (1 - self.prior))
-        weight = prior + self.weight(l, r, tf)
+        """Return the match probability of the pair (under another prior if given)."""
+        p = self.prior if prior is None else prior
+        prior_weight = math.log2(p / (1 - p))
+        weight = prior_weight + self.weight(l, r, tf)
         if weight > 60:
             return 1.0
         odds = 2**weight
@@ -433,7 +448,24 @@ def register_records(ids: Iterable[int] | None = None) -> Iterator[dict]:
 
 # --- One new person against the register --------------------------------------------------
 
-CANDIDATE_LIMIT = 300
+CANDIDATE_LIMIT = 150
+FAMILY_FORMS = ("", "ov", "ova", "ev", "eva", "zoda", "i", "zade", "zada")
+COMPARED_FIELDS = (
+    "organisation_id",
+    "given_name",
+    "family_name",
+    "patronymic",
+    "given_name_latin",
+    "family_name_latin",
+    "patronymic_latin",
+    "date_of_birth",
+    "approximate_age",
+    "sex",
+    "region_of_origin",
+    "document_number",
+    "phone",
+    "created_at",
+)
 _scorers: dict[int, Scorer] = {}
 
 
@@ -489,20 +521,21 @@ def _term_frequencies(rec: dict) -> dict[str, tuple[float, float]]:
     """Return how common the record's first name and family name keys are in the register."""
     from django.db.models import Count
 
-    from himoya.cases.models import PersonNameToken, name_prefix_hash, name_token_hash
+    from himoya.cases.models import PersonNameToken, name_token_hash
 
-    # A stem is counted by its own key and by the keys it begins (rahim: rahimov, rahimzoda).
+    # A stem is counted by its usual family-name forms (rahim: rahimov, rahimova, rahimzoda…),
+    # whole keys only: counting a beginning would read a large part of the index.
     wanted: dict[str, set[str]] = {}
     if rec["first_key"]:
         wanted["first_key"] = {name_token_hash(rec["first_key"])}
     if rec["surname_stem"]:
         stem_ = rec["surname_stem"]
-        wanted["surname_stem"] = {name_token_hash(stem_), name_prefix_hash(stem_)}
+        wanted["surname_stem"] = {name_token_hash(stem_ + end) for end in FAMILY_FORMS}
     hashes = set().union(*wanted.values()) if wanted else set()
     counts = dict(
         PersonNameToken.objects.filter(token_hash__in=hashes)
         .values("token_hash")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("token_hash", "n")
     )
     size = max(_register_size(), 1)
@@ -523,7 +556,7 @@ def likely_matches(person, *, threshold: float) -> list[tuple[int, float]]:
     """
     from django.db.models import Min
 
-    from himoya.cases.models import Person
+    from himoya.cases.models import Case, Person
     from himoya.linkage.models import LinkageModel
 
     model = LinkageModel.current()
@@ -534,13 +567,24 @@ def likely_matches(person, *, threshold: float) -> list[tuple[int, float]]:
     if not ids:
         return []
     scorer = _scorer(model)
+    size = _register_size()
+    prior = rescaled(model.settings, model.record_count, size)
     tf = _term_frequencies(rec)
     found = []
-    others = Person.objects.filter(pk__in=ids).annotate(
-        first_registered=Min("cases__registered_on")
+    # Only the compared fields are read (and decrypted); the person's first registration
+    # dates an approximate age.
+    registered = dict(
+        Case.objects.filter(person_id__in=ids)
+        .values("person_id")
+        .annotate(first=Min("registered_on"))
+        .values_list("person_id", "first")
     )
+    others = Person.objects.filter(pk__in=ids).only(*COMPARED_FIELDS)
     for other in others:
-        probability = scorer.probability(rec, features.person_record(other), tf)
+        other.first_registered = registered.get(other.pk)
+        probability = scorer.probability(
+            rec, features.person_record(other), tf, prior["probability_two_random_records_match"]
+        )
         if probability >= threshold:
             found.append((other.pk, probability))
     found.sort(key=lambda x: (-x[1], x[0]))
