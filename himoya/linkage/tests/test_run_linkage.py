@@ -68,7 +68,17 @@ def test_a_person_of_three_organisations_is_linked_once_and_counts_once(world):
 def test_a_pair_in_the_uncertain_band_goes_to_the_queue_most_likely_first(world):
     at = world["at"]
     d = at("shelter", person("Фарангис", "Сафарова", born=None, approximate_age="30"))
-    e = at("police", person("Farangis", "Safarzoda", latin=True, born=None, approximate_age="32"))
+    e = at(
+        "police",
+        person(
+            "Farangis",
+            "Safarzoda",
+            latin=True,
+            born=None,
+            approximate_age="33",
+            region_of_origin="TJ-SU",
+        ),
+    )
     active_model()
     actions.do_run_linkage()
     row = CandidatePair.objects.get(first=d, second=e)
