@@ -8,3 +8,6 @@ class LinkageConfig(AppConfig):
     name = "himoya.linkage"
     label = "linkage"
     nav = [(roles.LINK_PERSONS, "linkage_queue", _("Linkage"))]
+
+    def ready(self):
+        from himoya.linkage import jobs  # noqa: F401  (registers the run as a job kind)

@@ -179,11 +179,24 @@ def _linker(df: pd.DataFrame, settings: dict):
     return Linker(table, settings, log_level=None)
 
 
+TRAIN_SAMPLE = 200_000  # records enough to learn m and u; more only costs time and memory
+
+
 def train(records: Iterable[dict], *, seed: int = 42, max_pairs: float = 2e6) -> dict:
-    """Train the model on the register's records and return the trained Splink settings."""
+    """Train the model on the register's records and return the trained Splink settings.
+
+    A register larger than TRAIN_SAMPLE is trained on a seeded random sample of it; the
+    prior is then scaled back to the whole register's size.
+    """
     from splink import block_on
 
-    df = frame(records)
+    rows = list(records)
+    if len(rows) > TRAIN_SAMPLE:
+        import random
+
+        sample = random.Random(seed).sample(rows, TRAIN_SAMPLE)
+        return rescaled(train(sample, seed=seed, max_pairs=max_pairs), TRAIN_SAMPLE, len(rows))
+    df = frame(rows)
     linker = _linker(df, settings_dict())
     linker.training.estimate_probability_two_random_records_match(
         [
@@ -581,9 +594,9 @@ def likely_matches(person, *, threshold: float) -> list[tuple[int, float]]:
     )
     others = Person.objects.filter(pk__in=ids).only(*COMPARED_FIELDS)
     for other in others:
-        other.first_registered = registered.get(other.pk)
+        theirs = features.person_record(other, registered.get(other.pk))
         probability = scorer.probability(
-            rec, features.person_record(other), tf, prior["probability_two_random_records_match"]
+            rec, theirs, tf, prior["probability_two_random_records_match"]
         )
         if probability >= threshold:
             found.append((other.pk, probability))

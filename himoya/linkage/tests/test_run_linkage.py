@@ -87,3 +87,17 @@ def test_a_pair_in_the_uncertain_band_goes_to_the_queue_most_likely_first(world)
     pairs = candidates.candidate_pairs()
     assert [(p.first.pk, p.second.pk) for p in pairs] == [(d.pk, e.pk)]
     assert pairs[0].probability == row.probability
+
+
+def test_the_run_is_a_background_job_too(world):
+    from himoya.core import jobs
+    from himoya.linkage.jobs import RUN_JOB
+
+    at = world["at"]
+    at("hotline", person("Ҷамила", "Раҳимова", "Қурбоновна"))
+    at("shelter", person("Djamila", "Rakhimova", "Kurbonovna", latin=True))
+    active_model()
+    row = jobs.Job.objects.create(kind=RUN_JOB, user=world["officer"], params={})
+    done = jobs.execute(row.pk)
+    assert done.state == jobs.Job.State.DONE, done.message
+    assert done.result["groups"] == 1

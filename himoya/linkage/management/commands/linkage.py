@@ -21,6 +21,9 @@ class Command(BaseCommand):
         train.add_argument("--review", type=float, default=0.3, help="review threshold")
         run = sub.add_parser("run", help="link sure pairs, queue uncertain ones")
         run.add_argument("--user", help="the linkage officer running it")
+        run.add_argument(
+            "--background", action="store_true", help="queue it as a job (needs --user)"
+        )
         evaluate = sub.add_parser("evaluate", help="precision and recall on generated persons")
         evaluate.add_argument("--persons", type=int, default=10_000)
         evaluate.add_argument("--seed", type=int, default=1)
@@ -39,6 +42,8 @@ class Command(BaseCommand):
         try:
             if opts["step"] == "train":
                 self._train(actions, opts)
+            elif opts["step"] == "run" and opts["background"]:
+                self._background(opts)
             elif opts["step"] == "run":
                 counts = actions.do_run_linkage(acting_user=self._user(opts["user"]))
                 self.stdout.write(
@@ -49,6 +54,19 @@ class Command(BaseCommand):
                 self._evaluate(opts["persons"], opts["seed"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+
+    def _background(self, opts):
+        from django.db import transaction
+
+        from himoya.core import jobs
+        from himoya.linkage.jobs import RUN_JOB
+
+        user = self._user(opts["user"])
+        if user is None:
+            raise CommandError("A background run needs --user.")
+        with transaction.atomic():
+            row = jobs.start(RUN_JOB, user=user, title="Linkage run")
+        self.stdout.write(f"Queued as job {row.pk}.")
 
     def _train(self, actions, opts):
         from himoya.linkage import synthetic
