@@ -192,11 +192,13 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
 
     Pairs of two organisations at or above the upper threshold are linked (audited, and
     reversible like any link) unless a record has fewer than two name words or an officer
-    rejected the pair while the records were as they are now; pairs in the band between
-    the two thresholds replace the review queue. Returns counts of what was done.
+    rejected the pair while the records were as they are now, or a link of the pair was
+    undone (those go to review); pairs in the band between the two thresholds replace the
+    review queue. Returns counts of what was done.
     """
     from himoya.linkage import engine
-    from himoya.linkage.models import CandidatePair
+    from himoya.linkage.candidates import fingerprint
+    from himoya.linkage.models import CandidatePair, PairDecision
 
     model = LinkageModel.current()
     if model is None:
@@ -208,13 +210,25 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
     del records
     links = dict(PersonLink.objects.values_list("person_id", "national_id"))
     rejected = _rejected_unchanged({(s.first, s.second) for s in scored})
+    # Pairs confirmed once (by an officer or by an earlier run) but not linked now: someone
+    # undid the link, so the model may propose them again, never link them again.
+    confirmed = set(
+        PairDecision.objects.filter(decision=PairDecision.Decision.CONFIRMED).values_list(
+            "first_id", "second_id"
+        )
+    )
     sure: list[tuple[int, int]] = []
     band: list[engine.Scored] = []
     for pair in scored:
         key = (pair.first, pair.second)
         if key in rejected or (pair.first in links and links.get(pair.second) == links[pair.first]):
             continue
-        if pair.probability >= model.upper_threshold and key[0] in linkable and key[1] in linkable:
+        if (
+            pair.probability >= model.upper_threshold
+            and key[0] in linkable
+            and key[1] in linkable
+            and key not in confirmed
+        ):
             sure.append(key)
         else:
             band.append(pair)
@@ -225,6 +239,20 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
             do_link_persons(
                 [persons[i] for i in sorted(group)], acting_user=acting_user, request=request
             )
+        PairDecision.objects.bulk_create(
+            [
+                PairDecision(
+                    first_id=x,
+                    second_id=y,
+                    decision=PairDecision.Decision.CONFIRMED,
+                    fingerprint=fingerprint(persons[x], persons[y]),
+                    decided_by=None,  # the model, at the automatic threshold
+                )
+                for x, y in sure
+            ],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
         CandidatePair.objects.all().delete()
         CandidatePair.objects.bulk_create(
             [

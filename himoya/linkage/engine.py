@@ -185,8 +185,7 @@ TRAIN_SAMPLE = 200_000  # records enough to learn m and u; more only costs time 
 def train(records: Iterable[dict], *, seed: int = 42, max_pairs: float = 2e6) -> dict:
     """Train the model on the register's records and return the trained Splink settings.
 
-    A register larger than TRAIN_SAMPLE is trained on a seeded random sample of it; the
-    prior is then scaled back to the whole register's size.
+    A register larger than TRAIN_SAMPLE is trained on a seeded random sample of it.
     """
     from splink import block_on
 
@@ -194,8 +193,9 @@ def train(records: Iterable[dict], *, seed: int = 42, max_pairs: float = 2e6) ->
     if len(rows) > TRAIN_SAMPLE:
         import random
 
-        sample = random.Random(seed).sample(rows, TRAIN_SAMPLE)
-        return rescaled(train(sample, seed=seed, max_pairs=max_pairs), TRAIN_SAMPLE, len(rows))
+        # A random sample keeps the chance that two random records match (both the pairs
+        # of one person and all pairs shrink by the square of the fraction), so no rescaling.
+        return train(random.Random(seed).sample(rows, TRAIN_SAMPLE), seed=seed, max_pairs=max_pairs)
     df = frame(rows)
     linker = _linker(df, settings_dict())
     linker.training.estimate_probability_two_random_records_match(

@@ -48,3 +48,15 @@ def test_a_rejected_pair_returns_only_when_a_record_changes(world):
     b.save()
     actions.do_run_linkage()
     assert PersonLink.objects.filter(person=a).exists()
+
+
+def test_a_link_undone_by_the_officer_is_proposed_not_made_again(world):
+    a = world["shelter"](person("Ҷамшед", "Раҳимов", "Қурбонович", sex="male"))
+    b = world["police"](person("Dzhamshed", "Rakhimov", "Kurbonovich", latin=True, sex="male"))
+    active_model()
+    actions.do_run_linkage()
+    assert PersonLink.objects.filter(person=a).exists()
+    actions.do_unlink_person(b, acting_user=world["officer"])
+    actions.do_run_linkage()
+    assert not PersonLink.objects.exists()
+    assert CandidatePair.objects.filter(first=a, second=b).exists()
