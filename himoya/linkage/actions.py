@@ -132,3 +132,27 @@ def do_reveal_pair_names(first: Person, second: Person, *, acting_user, request=
 
     for person in (first, second):
         do_reveal_identity(person, acting_user=acting_user, request=request)
+
+
+@transaction.atomic
+def do_dismiss_possible_duplicate(duplicate, *, acting_user, request=None) -> None:
+    """Record that the caseworker found the two records to be two different people."""
+    from django.utils import timezone
+
+    from himoya.linkage.models import PossibleDuplicate
+
+    duplicate = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate.status != PossibleDuplicate.Status.OPEN:
+        raise ValidationError(_("This notice was dismissed already."))
+    duplicate.status = PossibleDuplicate.Status.DISMISSED
+    duplicate.decided_by = acting_user
+    duplicate.decided_at = timezone.now()
+    duplicate.save(update_fields=["status", "decided_by", "decided_at"])
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        organisation=duplicate.person.organisation_id,
+        obj=duplicate,
+        fields=["status"],
+        request=request,
+    )
