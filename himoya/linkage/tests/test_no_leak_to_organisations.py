@@ -111,13 +111,49 @@ class World:
         self.c = make_org("police")
         self.others = [(self.b, make_user(self.b)), (self.c, make_user(self.c))]
         self.officer = make_user(make_org("commission", is_national=True), Role.LINKAGE_OFFICER)
+        self._more_of_a(make_org)
         self.ids = {
             "case_id": self.case.pk,
             "pk": self.case.pk,
             "slug": self.a.slug,
             "key": "persons",
-            "job_id": NOWHERE,
+            "job_id": self.job.pk,
+            "referral_id": self.referral.pk,
+            "consent_id": self.consent.pk,
         }
+        # A "pk" of these URLs is of another kind of object than a case.
+        self.pks = {
+            "hotline_": self.contact.pk,
+            "api-referral-": self.referral.pk,
+            "api-person-": self.case.person_id,
+        }
+
+    def _more_of_a(self, make_org):
+        """A's consent and referral to a service provider, a hotline call, an export job."""
+        from himoya.core import jobs
+        from himoya.hotline.actions import do_log_contact
+        from himoya.interop.jobs import EXPORT_JOB
+        from himoya.referrals.tests.factories import give_consent, refer
+
+        provider = make_org("clinic-services")
+        self.consent = give_consent(self.case, self.worker, provider)
+        self.referral = refer(self.case, self.worker, provider)
+        self.contact = do_log_contact(
+            self.a,
+            data={
+                "channel": "phone",
+                "caller_type": "relative",
+                "language": "tg",
+                "topic": "missing_person",
+                "region": "TJ-KT",
+                "urgency": "urgent",
+            },
+            acting_user=self.worker,
+        )
+        self.job = jobs.start(
+            EXPORT_JOB, user=self.worker, organisation=self.a, fmt="htcds", file_kind="csv"
+        )
+        jobs.execute(self.job.pk)
 
     def register_elsewhere(self):
         with self.capture(execute=True):
@@ -131,8 +167,9 @@ class World:
     def url(self, name: str, args: list[str]) -> str:
         kwargs = {}
         for arg in args:
-            if arg == "pk" and name in ("api-person-detail", "api-person-identity"):
-                kwargs[arg] = self.case.person_id
+            prefix = next((p for p in self.pks if name.startswith(p)), None)
+            if arg == "pk" and prefix:
+                kwargs[arg] = self.pks[prefix]
             elif arg == "key":
                 kwargs[arg] = KEYS.get(name, "persons")
             elif arg in self.ids:
@@ -286,6 +323,10 @@ def test_the_world_reaches_the_pages_it_is_meant_to(world, client):
         "stats_indicator_json",
         "organisation_detail",
         "audit_log",
+        "job_download",
+        "referral_detail",
+        "api-referral-detail",
+        "case_referrals",
     ):
         user = world.admin if name == "audit_log" else world.worker
         status = answer(client, world, user, world.url(name, url_names()[name]))[0]
@@ -392,3 +433,18 @@ def test_the_organisations_own_statistics_export_is_the_same(world, client, sett
             return normalise(fh.read(), "spreadsheetml")
 
     assert_same(three_answers(client, world, read), "statistics export")
+
+
+def test_the_comparison_catches_a_leaking_field(world, client, monkeypatch):
+    """Guard: were the API to show the national identity, these tests would fail."""
+    from himoya.api.serializers import CaseSerializer
+
+    fields = [*CaseSerializer.Meta.fields, "national_person_id", "shares_person"]
+    monkeypatch.setattr(CaseSerializer.Meta, "fields", fields)
+    url = reverse("api-case-detail", args=[world.case.pk])
+
+    def read(client, world, user):
+        return answer(client, world, user, url)
+
+    with pytest.raises(pytest.fail.Exception, match="changed when the records were linked"):
+        assert_same(three_answers(client, world, read), "leaky api")
