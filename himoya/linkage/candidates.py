@@ -58,16 +58,17 @@ def fingerprint(a: Person, b: Person) -> str:
     return blind_index("#".join(parts), FINGERPRINT_PURPOSE)
 
 
-def shared_if_alike(a: Person, b: Person) -> int | None:
+def shared_if_alike(a: Person, b: Person, keys_a: set[str] | None = None) -> int | None:
     """Return how many name words two records share if they meet the rules, else None.
 
     The rules, whatever the organisations: same sex, born alike, two name words or more
-    on each side and at least one in common.
+    on each side and at least one in common. `keys_a`: a's name keys, if known already.
     """
-    if not a.sex or a.sex != b.sex:
-        return None
-    keys_a, keys_b = name_keys_of(a), name_keys_of(b)
-    if len(keys_a) < 2 or len(keys_b) < 2 or not keys_a & keys_b or not born_alike(a, b):
+    if not a.sex or a.sex != b.sex or not born_alike(a, b):
+        return None  # the cheap tests first: most candidates share a common name only
+    keys_a = name_keys_of(a) if keys_a is None else keys_a
+    keys_b = name_keys_of(b)
+    if len(keys_a) < 2 or len(keys_b) < 2 or not keys_a & keys_b:
         return None
     return len(keys_a & keys_b)
 
