@@ -127,11 +127,23 @@ def do_reject_pair(first: Person, second: Person, *, acting_user, request=None) 
 
 
 def do_reveal_pair_names(first: Person, second: Person, *, acting_user, request=None) -> None:
-    """Audit that the linkage officer opened both records' identities to compare names."""
-    from himoya.cases.actions import do_reveal_identity
+    """Audit that the linkage officer opened both records' identities to compare names.
 
+    Written to the national part of the log (no organisation, a linkage object), not to
+    the registering organisations' logs nor their persons' subject-access reports: that a
+    linkage officer looked at a record would tell its organisation that another body may
+    know the person. National auditors read these entries.
+    """
     for person in (first, second):
-        do_reveal_identity(person, acting_user=acting_user, request=request)
+        record(
+            Action.VIEW_IDENTITY,
+            actor=acting_user,
+            object_type="linkage.person",
+            object_id=person.pk,
+            fields=list(Person.IDENTITY_FIELDS),
+            detail=f"pair {first.pk}/{second.pk}",
+            request=request,
+        )
 
 
 @transaction.atomic

@@ -162,6 +162,15 @@ class World:
                 self.woman.append(later.person)
 
     def link(self):
+        """The officer's review, as on her pages: names revealed, each pair confirmed."""
+        from himoya.linkage.actions import do_confirm_pair, do_reveal_pair_names
+
+        mine = self.case.person
+        for other in self.woman:
+            if other.pk != mine.pk:
+                first, second = sorted((mine, other), key=lambda p: p.pk)
+                do_reveal_pair_names(first, second, acting_user=self.officer)
+                do_confirm_pair(first, second, acting_user=self.officer)
         do_link_persons(self.woman, acting_user=self.officer)
 
     def url(self, name: str, args: list[str]) -> str:
