@@ -101,6 +101,20 @@ def choices(
     return [("", "—"), *pairs] if blank else pairs
 
 
+@cache
+def _choices_in(name: str, lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((c, entry.label_in(lang)) for c, entry in _lists()[name].items())
+
+
+def choices_in(name: str, lang: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(code, label) pairs with plain labels in `lang` (default: active), made once per language.
+
+    For forms built per request (a form's __init__), where the language is known: the lazy
+    labels of `choices` are looked up again each time a page shows them.
+    """
+    return _choices_in(name, (lang or get_language() or "tg")[:2])
+
+
 def sorted_choices(name: str, blank: bool = False, lang: str | None = None):
     """(code, label) pairs sorted by the label in `lang` (default: the active language).
 
