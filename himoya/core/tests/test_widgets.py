@@ -1,7 +1,6 @@
 import re
 
 import pytest
-
 from django import forms
 
 from himoya.core.widgets import FastSelect
