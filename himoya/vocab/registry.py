@@ -59,6 +59,11 @@ def names() -> list[str]:
     return sorted(_lists())
 
 
+def has(name: str) -> bool:
+    """Tell whether the code list `name` is loaded."""
+    return name in _lists()
+
+
 def codelist(name: str) -> list[Code]:
     """Return the codes of a list, in the standard's order."""
     return list(_lists()[name].values())
@@ -78,8 +83,13 @@ def codes(name: str) -> list[str]:
 
 def label(name: str, code: str, lang: str | None = None) -> str:
     """Return the label of a code in `lang` (default: the active language)."""
-    entry = _lists()[name].get(code)
-    return entry.label_in(lang) if entry else code
+    # A dictionary per list and language: pages show hundreds of labels.
+    return _labels_in(name, (lang or get_language() or "tg")[:2]).get(code, code)
+
+
+@cache
+def _labels_in(name: str, lang: str) -> dict[str, str]:
+    return dict(_choices_in(name, lang))
 
 
 label_lazy = lazy(label, str)
