@@ -1,0 +1,540 @@
+"""Linkage keys across borders: persons as Bloom-filter encodings (CLK) under a shared secret.
+
+Two systems that may not exchange identities (Himoya and another country's register, or
+another organisation's database) each encode their persons with the cryptographic
+long-term key of Schnell et al. — the bigrams of each name, the digits of the date of
+birth, sex and year of birth hashed into one 1024-bit Bloom filter with keys derived from
+a secret both sides share — and compare the filters by their Dice coefficient. clkhash
+encodes, anonlink matches; nothing else in Himoya imports either.
+
+Names enter in a canonical form that does not depend on the script: every word becomes its
+`name_key` (Ҷамшед, Джамшед and Jamshed all give "jamSed"), so a key made from a Tajik
+record meets one made from a Russian or Latin one. The schema (clkhash v3) lives in
+data/clk-schema-v1.json; a partner without Himoya encodes the same way with clkhash, this
+schema and the canonical strings.
+
+A key file is one JSON header line, then one `record id,base64 CLK` line per person. The
+header names the format, the schema (id, version and a digest of its text) and a
+fingerprint of the secret (an HMAC of a fixed label under the secret, never the secret),
+so a file made under another secret or schema is refused before anything is compared.
+Record ids are opaque and new for every export: a keyed hash (the blind-index key, which
+never leaves Himoya) of the export's random id and the person's id. Nothing needs storing
+to turn them back into persons inside Himoya, and nothing outside can: the partner sees
+neither the person ids nor the key, and ids of two exports cannot be joined.
+"""
+
+import base64
+import binascii
+import concurrent.futures
+import hashlib
+import hmac
+import io
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from himoya.cases.names import name_key, name_words
+from himoya.crypto.keys import blind_index
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "clk-schema-v1.json"
+SCHEMA_ID = "himoya-person-clk"
+SCHEMA_VERSION = 1
+FILE_FORMAT = "himoya-linkage-keys"
+FILE_VERSION = 1
+FINGERPRINT_LABEL = b"himoya-linkage-keys/secret-fingerprint/v1"
+RECORD_ID_PURPOSE = "linkage.clk.record_id"
+MIN_SECRET_CHARS = 16
+DEFAULT_THRESHOLD = 0.8
+
+_RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_EXPORT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_NUMBER = re.compile(r"\d+")
+_SEX = {"female": "f", "f": "f", "male": "m", "m": "m"}
+
+
+class KeyFileError(Exception):
+    """A key file cannot be used; the message says why and holds no record content."""
+
+
+# --- the shared secret and the schema -----------------------------------------------------
+
+
+def linkage_secret() -> str:
+    """Return HIMOYA_LINKAGE_SECRET, or raise ImproperlyConfigured if it is unset or short."""
+    secret = getattr(settings, "HIMOYA_LINKAGE_SECRET", "") or ""
+    if not secret:
+        raise ImproperlyConfigured(
+            "HIMOYA_LINKAGE_SECRET is not set: both sides must set the same shared secret."
+        )
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ImproperlyConfigured(
+            f"HIMOYA_LINKAGE_SECRET must have at least {MIN_SECRET_CHARS} characters."
+        )
+    return secret
+
+
+def secret_fingerprint(secret: str) -> str:
+    """Return an HMAC of a fixed label under the secret: equal secrets, equal fingerprints."""
+    return hmac.new(secret.encode(), FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+
+
+@cache
+def schema_text() -> str:
+    """Return the clkhash (v3) schema as a canonical JSON string (what the digest covers)."""
+    data = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def schema_dict() -> dict[str, Any]:
+    return json.loads(schema_text())
+
+
+def schema_digest() -> str:
+    return "sha256:" + hashlib.sha256(schema_text().encode()).hexdigest()
+
+
+def schema_header() -> dict[str, Any]:
+    return {"id": SCHEMA_ID, "version": SCHEMA_VERSION, "digest": schema_digest()}
+
+
+def clk_bits() -> int:
+    return int(schema_dict()["clkConfig"]["l"])
+
+
+@cache
+def _clkhash_schema():
+    from clkhash import schema
+
+    return schema.from_json_dict(schema_dict())
+
+
+def _anonlink():
+    # anonlink reads its version through pkg_resources and uses mypy_extensions.TypedDict,
+    # both deprecated: each warns when anonlink is first imported.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import anonlink
+
+    return anonlink
+
+
+# --- what is encoded ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkageFields:
+    """The compared fields of one person, in the canonical form the schema encodes."""
+
+    given_name: str = ""
+    family_name: str = ""
+    patronymic: str = ""
+    date_of_birth: date | None = None
+    sex: str = ""  # "f", "m" or ""
+    year_of_birth: int | None = None
+
+    def row(self, record_id: str) -> tuple[str, ...]:
+        """Return the record as clkhash reads it, in the schema's column order."""
+        return (
+            record_id,
+            self.given_name,
+            self.family_name,
+            self.patronymic,
+            self.date_of_birth.isoformat() if self.date_of_birth else "",
+            self.sex,
+            str(self.year_of_birth) if self.year_of_birth else "",
+        )
+
+    def has_full_name(self) -> bool:
+        """Tell whether both a given name and a family name are known (else never exported)."""
+        return bool(self.given_name and self.family_name)
+
+
+def canonical_name(*spellings: str) -> str:
+    """Return the name's script-independent form: each word's name key, space-separated.
+
+    The first spelling with a usable word wins (the Cyrillic name, else the Latin one).
+    """
+    for text in spellings:
+        keys = [k for k in (name_key(w) for w in name_words(text or "")) if k]
+        if keys:
+            return " ".join(keys)[:128]
+    return ""
+
+
+def canonical_sex(value: str) -> str:
+    return _SEX.get((value or "").strip().lower(), "")
+
+
+def year_of_birth(date_of_birth: date | None, approximate_age: str, seen_in: int) -> int | None:
+    """Return the year of birth: from the date, else from an approximate age when recorded."""
+    if date_of_birth:
+        return date_of_birth.year
+    ages = [int(n) for n in _NUMBER.findall(approximate_age or "")[:2]]
+    if not ages or not 0 < sum(ages) / len(ages) < 120:
+        return None
+    return seen_in - round(sum(ages) / len(ages))
+
+
+def fields_of_person(person) -> LinkageFields:
+    """Return a person's compared fields (decrypts: callers audit the use)."""
+    dob = person.date_of_birth if isinstance(person.date_of_birth, date) else None
+    seen = person.created_at.year if person.created_at else date.today().year
+    return LinkageFields(
+        given_name=canonical_name(person.given_name, person.given_name_latin),
+        family_name=canonical_name(person.family_name, person.family_name_latin),
+        patronymic=canonical_name(person.patronymic, person.patronymic_latin),
+        date_of_birth=dob,
+        sex=canonical_sex(person.sex),
+        year_of_birth=year_of_birth(dob, person.approximate_age, seen),
+    )
+
+
+# --- encoding -----------------------------------------------------------------------------
+
+
+def encode(records: Sequence[LinkageFields], secret: str, *, workers: int | None = 1) -> list[str]:
+    """Return the base64 CLK of each record under the secret (clkhash, our schema)."""
+    if not records:
+        return []
+    from clkhash.clk import generate_clks
+    from clkhash.serialization import serialize_bitarray
+
+    rows = [fields.row(str(i)) for i, fields in enumerate(records)]
+    clks = generate_clks(rows, _clkhash_schema(), secret, validate=True, max_workers=workers)
+    return [serialize_bitarray(clk) for clk in clks]
+
+
+def decode_clk(b64: str):
+    """Return a base64 CLK as a bitarray."""
+    from bitarray import bitarray
+
+    clk = bitarray()
+    clk.frombytes(base64.b64decode(b64))
+    return clk
+
+
+def new_export_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def record_id(export_id: str, person_id: int) -> str:
+    """Return the opaque id of a person in one export (a keyed hash; never the person id)."""
+    return blind_index(f"{export_id}:{person_id}", RECORD_ID_PURPOSE, normalise=False)[:24]
+
+
+def resolve_record_ids(export_id: str, ids: Iterable[str], person_ids: Iterable[int]) -> dict:
+    """Return {record id: person id} for the ids of one export among the given persons."""
+    wanted = set(ids)
+    found = {}
+    for pk in person_ids:
+        rid = record_id(export_id, pk)
+        if rid in wanted:
+            found[rid] = pk
+    return found
+
+
+# --- key files ----------------------------------------------------------------------------
+
+
+@dataclass
+class KeyFile:
+    """A read and checked key file: its header, record ids and CLKs (base64, decoded)."""
+
+    header: dict[str, Any]
+    ids: list[str]
+    clks: list  # of bitarray
+
+    @property
+    def export_id(self) -> str:
+        return str(self.header.get("export", ""))
+
+
+def write_key_file(out, export_id: str, ids: Sequence[str], clks: Sequence[str], secret: str):
+    """Write a key file to a path or text stream: the header line, then `id,clk` lines."""
+    if len(ids) != len(clks):
+        raise ValueError("one CLK per record id")
+    header = {
+        "format": FILE_FORMAT,
+        "version": FILE_VERSION,
+        "schema": schema_header(),
+        "secret_fingerprint": "hmac-sha256:" + secret_fingerprint(secret),
+        "export": export_id,
+        "bits": clk_bits(),
+        "count": len(ids),
+    }
+    if isinstance(out, str | Path):
+        with open(out, "w", encoding="ascii", newline="\n") as stream:
+            _write(stream, header, ids, clks)
+    else:
+        _write(out, header, ids, clks)
+
+
+def _write(stream, header: dict, ids: Sequence[str], clks: Sequence[str]) -> None:
+    stream.write(json.dumps(header, sort_keys=True) + "\n")
+    for rid, clk in zip(ids, clks, strict=True):
+        stream.write(f"{rid},{clk}\n")
+
+
+def read_key_file(source, secret: str) -> KeyFile:
+    """Read a key file from a path or text stream; raise KeyFileError unless it is usable.
+
+    Refused: not a key file, another format version, another schema, another secret,
+    a malformed row, a CLK of the wrong length, a repeated record id, a wrong count.
+    """
+    from bitarray import bitarray
+
+    if isinstance(source, str | Path):
+        try:
+            with open(source, encoding="ascii", newline="") as stream:
+                return read_key_file(stream, secret)
+        except UnicodeDecodeError as exc:
+            raise KeyFileError("not a linkage key file (it is not ASCII text).") from exc
+        except OSError as exc:
+            raise KeyFileError(f"cannot read the file ({exc.strerror}).") from exc
+    header = _check_header(source.readline(), secret)
+    nbytes = header["bits"] // 8
+    ids: list[str] = []
+    clks = []
+    seen: set[str] = set()
+    for number, line in enumerate(source, start=2):
+        line = line.rstrip("\r\n")
+        if not line:
+            continue
+        rid, sep, b64 = line.partition(",")
+        if not sep or not _RECORD_ID.match(rid):
+            raise KeyFileError(f"line {number} is not `record id,base64 key`.")
+        try:
+            raw = base64.b64decode(b64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise KeyFileError(f"line {number}: the key is not valid base64.") from exc
+        if len(raw) != nbytes:
+            raise KeyFileError(f"line {number}: the key has {len(raw) * 8} bits, not {nbytes * 8}.")
+        if rid in seen:
+            raise KeyFileError(f"line {number}: record id repeated.")
+        seen.add(rid)
+        clk = bitarray()
+        clk.frombytes(raw)
+        ids.append(rid)
+        clks.append(clk)
+    if len(ids) != header["count"]:
+        raise KeyFileError(
+            f"the header announces {header['count']} keys but the file holds {len(ids)} "
+            "(truncated or altered)."
+        )
+    return KeyFile(header=header, ids=ids, clks=clks)
+
+
+def _check_header(line: str, secret: str) -> dict[str, Any]:
+    try:
+        header = json.loads(line)
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FILE_FORMAT:
+        raise KeyFileError("not a linkage key file (no key-file header on the first line).")
+    if header.get("version") != FILE_VERSION:
+        raise KeyFileError(
+            f"key-file format version {header.get('version')!r} is not {FILE_VERSION}."
+        )
+    schema = header.get("schema")
+    if not isinstance(schema, dict) or (schema.get("id"), schema.get("version")) != (
+        SCHEMA_ID,
+        SCHEMA_VERSION,
+    ):
+        raise KeyFileError(
+            f"made with another schema; both sides must encode with {SCHEMA_ID} "
+            f"version {SCHEMA_VERSION}."
+        )
+    if schema.get("digest") != schema_digest():
+        raise KeyFileError(
+            f"made with a changed copy of schema {SCHEMA_ID} version {SCHEMA_VERSION} "
+            "(its digest differs); both sides must use the same schema text."
+        )
+    expected = "hmac-sha256:" + secret_fingerprint(secret)
+    if not hmac.compare_digest(str(header.get("secret_fingerprint", "")), expected):
+        raise KeyFileError(
+            "made with another secret: its secret fingerprint differs from "
+            "HIMOYA_LINKAGE_SECRET's; both sides must use the same shared secret."
+        )
+    if header.get("bits") != clk_bits():
+        raise KeyFileError(f"the header announces {header.get('bits')!r}-bit keys.")
+    if not isinstance(header.get("count"), int) or header["count"] < 0:
+        raise KeyFileError("the header has no valid key count.")
+    if not _EXPORT_ID.match(str(header.get("export", ""))):
+        raise KeyFileError("the header has no valid export id.")
+    return header
+
+
+def key_file_text(export_id: str, ids: Sequence[str], clks: Sequence[str], secret: str) -> str:
+    """Return a key file as text (tests, small exchanges)."""
+    out = io.StringIO()
+    write_key_file(out, export_id, ids, clks, secret)
+    return out.getvalue()
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchedPair:
+    """A record of file A and a record of file B taken as one person, with their Dice score."""
+
+    a: str
+    b: str
+    score: float
+
+
+_DATASETS: list = []  # the two files' CLKs, inherited by forked workers (never pickled)
+
+
+def _chunk_candidates(chunk, threshold: float):
+    anonlink = _anonlink()
+    (a0, a1), (b0, b1) = chunk[0]["range"], chunk[1]["range"]
+    return anonlink.concurrency.process_chunk(
+        chunk,
+        [_DATASETS[0][a0:a1], _DATASETS[1][b0:b1]],
+        anonlink.similarities.dice_coefficient_accelerated,
+        threshold,
+    )
+
+
+def candidate_pairs(a: Sequence, b: Sequence, threshold: float, *, workers: int | None = None):
+    """Return anonlink candidate pairs (every pair at or above the threshold), best first.
+
+    Compares all |A|×|B| pairs in chunks, over `workers` forked processes (one per core by
+    default); no blocking, so recall is the scheme's own.
+    """
+    import numpy as np
+
+    anonlink = _anonlink()
+    workers = workers or os.cpu_count() or 1
+    size = max(1.0, len(a) * len(b) / (workers * 4))
+    chunks = list(anonlink.concurrency.split_to_chunks(size, dataset_sizes=(len(a), len(b))))
+    _DATASETS[:] = [a, b]
+    try:
+        if workers == 1 or len(chunks) == 1:
+            parts = [_chunk_candidates(c, threshold) for c in chunks]
+        else:
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                parts = list(pool.map(_chunk_candidates, chunks, [threshold] * len(chunks)))
+    finally:
+        _DATASETS[:] = []
+    sims = np.concatenate([np.asarray(p[0], dtype=np.float64) for p in parts] or [np.empty(0)])
+    rec_a = np.concatenate([np.asarray(p[2][0], dtype=np.int64) for p in parts] or [[]])
+    rec_b = np.concatenate([np.asarray(p[2][1], dtype=np.int64) for p in parts] or [[]])
+    order = np.lexsort((rec_b, rec_a, -sims))  # best first; ties in a stable order
+    sims, rec_a, rec_b = sims[order], rec_a[order], rec_b[order]
+    from array import array
+
+    return (
+        array("d", sims.tolist()),
+        (array("I", [0]) * len(sims), array("I", [1]) * len(sims)),
+        (array("I", rec_a.tolist()), array("I", rec_b.tolist())),
+    )
+
+
+def dice(x, y) -> float:
+    """Return the Dice coefficient of two CLKs (2·|x∧y| / (|x| + |y|))."""
+    total = x.count() + y.count()
+    return 2 * (x & y).count() / total if total else 0.0
+
+
+def match(a: KeyFile, b: KeyFile, threshold: float = DEFAULT_THRESHOLD, *, workers=None):
+    """Return the one-to-one pairs of A and B scoring at least `threshold` (greedy solver)."""
+    if not 0 < threshold <= 1:
+        raise ValueError("the threshold is a Dice coefficient above 0 and at most 1")
+    if a.header["schema"] != b.header["schema"] or (
+        a.header["secret_fingerprint"] != b.header["secret_fingerprint"]
+    ):
+        raise KeyFileError("the two files were made with different schemas or secrets.")
+    anonlink = _anonlink()
+    candidates = candidate_pairs(a.clks, b.clks, threshold, workers=workers)
+    pairs = []
+    for group in anonlink.solving.greedy_solve(candidates):
+        members = dict(group)  # dataset index -> record index
+        if 0 in members and 1 in members:
+            i, j = members[0], members[1]
+            pairs.append(MatchedPair(a.ids[i], b.ids[j], round(dice(a.clks[i], b.clks[j]), 4)))
+    pairs.sort(key=lambda p: (-p.score, p.a, p.b))
+    return pairs
+
+
+# --- export of the register ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    """What an export wrote: its id, how many persons and how many were left out."""
+
+    export_id: str
+    count: int
+    skipped: int
+
+
+def may_export_keys(user, organisation=None) -> bool:
+    """Tell whether the user may export linkage keys of the register (or of one organisation).
+
+    The national register is the national linkage officer's; one organisation's persons are
+    also exportable by whoever may export that organisation's data.
+    """
+    from himoya.access import policy, roles
+
+    if policy.has_perm(user, roles.LINK_PERSONS):
+        return True
+    return organisation is not None and policy.has_perm(user, roles.EXPORT_DATA, organisation)
+
+
+def do_export_keys(out, *, organisation=None, acting_user, workers: int | None = None) -> Export:
+    """Encode the register's persons (or one organisation's) into a key file; audited.
+
+    Persons without both a given name and a family name are left out: their keys would be
+    too weak to tell people apart.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from himoya.audit.actions import record
+    from himoya.audit.models import AuditEvent
+    from himoya.cases.models import Person
+
+    if not may_export_keys(acting_user, organisation):
+        raise PermissionDenied("This user may not export linkage keys.")
+    secret = linkage_secret()
+    persons = Person.objects.order_by("pk")
+    if organisation is not None:
+        persons = persons.filter(organisation=organisation)
+    export_id = new_export_id()
+    ids: list[str] = []
+    records: list[LinkageFields] = []
+    skipped = 0
+    for person in persons.iterator(chunk_size=2000):
+        fields = fields_of_person(person)
+        if not fields.has_full_name():
+            skipped += 1
+            continue
+        ids.append(record_id(export_id, person.pk))
+        records.append(fields)
+    clks = encode(records, secret, workers=workers)
+    write_key_file(out, export_id, ids, clks, secret)
+    record(
+        AuditEvent.Action.EXPORT,
+        actor=acting_user,
+        organisation=organisation,
+        object_type="linkage.keyfile",
+        object_id=export_id,
+        detail=f"linkage keys ({SCHEMA_ID} v{SCHEMA_VERSION}): {len(ids)} persons, "
+        f"{skipped} left out without a full name",
+    )
+    return Export(export_id=export_id, count=len(ids), skipped=skipped)
