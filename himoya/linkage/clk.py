@@ -432,9 +432,13 @@ def candidate_pairs(a: Sequence, b: Sequence, threshold: float, *, workers: int 
                 parts = list(pool.map(_chunk_candidates, chunks, [threshold] * len(chunks)))
     finally:
         _DATASETS[:] = []
-    sims = np.concatenate([np.asarray(p[0], dtype=np.float64) for p in parts] or [np.empty(0)])
-    rec_a = np.concatenate([np.asarray(p[2][0], dtype=np.int64) for p in parts] or [[]])
-    rec_b = np.concatenate([np.asarray(p[2][1], dtype=np.int64) for p in parts] or [[]])
+
+    def column(get, dtype):
+        return np.concatenate([np.asarray(get(p), dtype=dtype) for p in parts] or [np.empty(0)])
+
+    sims = column(lambda p: p[0], np.float64)
+    rec_a = column(lambda p: p[2][0], np.int64)
+    rec_b = column(lambda p: p[2][1], np.int64)
     order = np.lexsort((rec_b, rec_a, -sims))  # best first; ties in a stable order
     sims, rec_a, rec_b = sims[order], rec_a[order], rec_b[order]
     from array import array
