@@ -5,10 +5,18 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from himoya.linkage import clk
 
 SECRET = "a-secret-both-countries-share-2026"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English here; the default language is Tajik."""
+    translation.activate("en")
+
 
 JAMSHED = {
     "tajik": ("Ҷамшед", "Раҳимов", "Қурбонович"),

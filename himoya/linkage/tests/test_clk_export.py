@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from himoya.access.roles import Role
 from himoya.audit.models import AuditEvent
@@ -23,6 +24,12 @@ OTHER_SECRET = "the-secret-of-some-other-partner"
 @pytest.fixture(autouse=True)
 def linkage_secret(settings):
     settings.HIMOYA_LINKAGE_SECRET = SECRET
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English here; the default language is Tajik."""
+    translation.activate("en")
 
 
 def person(given, family, patronymic="", born=None, sex="female", **latin):
@@ -115,6 +122,13 @@ def test_a_caseworker_exports_her_own_organisation_only(register_of_two, tmp_pat
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1
 
 
+def test_a_refusal_reads_in_the_operators_language(register_of_two, tmp_path):
+    translation.activate("ru")
+    with pytest.raises(CommandError, match="не может выгружать ключи связывания"):
+        call_command("linkage-keys", "export", "--out", str(tmp_path / "x"),
+                     "--organisation", "police", "--user", "nobody")  # fmt: skip
+
+
 def test_without_the_secret_the_command_refuses(settings, register_of_two, tmp_path):
     settings.HIMOYA_LINKAGE_SECRET = ""
     with pytest.raises(CommandError, match="HIMOYA_LINKAGE_SECRET is not set"):
@@ -183,7 +197,7 @@ def test_the_command_exits_non_zero_with_a_clear_message_on_a_refused_file(tmp_p
     cmd = [sys.executable, "-c", "from himoya.cli import main; main()", "linkage-keys", "match"]
     done = subprocess.run([*cmd, str(good), str(bad)], env=env, capture_output=True, text=True)
     assert done.returncode != 0
-    assert "bad.keys is refused: not a linkage key file" in done.stderr
+    assert "bad.keys рад карда шуд: " in done.stderr  # in Tajik, the default language
     assert "Traceback" not in done.stderr and "Zarina" not in done.stderr
     done = subprocess.run([*cmd, str(good), str(good)], env=env, capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == "a,b,score"

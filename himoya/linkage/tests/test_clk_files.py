@@ -6,10 +6,17 @@ import json
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from himoya.linkage import clk
 
 SECRET = "a-secret-both-countries-share-2026"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English here; the default language is Tajik."""
+    translation.activate("en")
 
 
 def sample_file(secret=SECRET, **header_changes) -> str:
