@@ -114,3 +114,33 @@ def test_matching_pairs_each_record_once_with_its_score():
     b_text = clk.key_file_text("export-0002", ["x1", "x2"], clk.encode(records, SECRET), SECRET)
     pairs = clk.match(a, read(b_text), 0.8, workers=1)
     assert [(p.a, p.b) for p in pairs] == [("r1", "x1")] and 0.8 <= pairs[0].score < 1
+
+
+def test_the_blocked_search_finds_what_the_exhaustive_search_finds():
+    import random
+
+    from himoya.cases.synthetic import make_name
+
+    rng = random.Random(7)
+    people = []
+    for _ in range(300):
+        name = make_name(rng, "female")
+        born = date(1970 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        people.append((name, born))
+    ours = [
+        clk.LinkageFields(clk.canonical_name(n["given_name"]), clk.canonical_name(n["family_name"]),
+                          clk.canonical_name(n["patronymic"]), born, "f", born.year)
+        for n, born in people
+    ]  # fmt: skip
+    theirs = [
+        clk.LinkageFields(clk.canonical_name(n["given_name_latin"]),
+                          clk.canonical_name(n["family_name_latin"][:-1]), "", born, "f", born.year)
+        for n, born in people[::-1]
+    ]  # fmt: skip
+    a = [clk.decode_clk(k) for k in clk.encode(ours, SECRET)]
+    b = [clk.decode_clk(k) for k in clk.encode(theirs, SECRET)]
+    exhaustive = clk.candidate_pairs(a, b, 0.8, workers=1, exhaustive=True)
+    blocked = clk.candidate_pairs(a, b, 0.8, workers=2, exhaustive=False)
+    assert len(exhaustive[0]) >= 300
+    assert list(blocked[0]) == list(exhaustive[0])
+    assert list(zip(*blocked[2], strict=True)) == list(zip(*exhaustive[2], strict=True))
