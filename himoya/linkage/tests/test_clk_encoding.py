@@ -77,6 +77,7 @@ def test_the_wrapper_gives_exactly_what_clkhash_gives_for_the_same_schema_and_se
     schema = clkhash_schema.from_json_file(clk.SCHEMA_FILE.open(encoding="utf-8"))
     rows = [
         ["7", r.given_name, r.family_name, r.patronymic,
+         r.date_of_birth.isoformat() if r.date_of_birth else "",
          r.date_of_birth.isoformat() if r.date_of_birth else "", r.sex,
          str(r.year_of_birth or "")]
         for r in records

@@ -167,8 +167,17 @@ def test_our_keys_match_a_partners_keys_made_from_latin_spellings(register_of_tw
     ours = tmp_path / "tj.keys"
     call_command("linkage-keys", "export", "--out", str(ours), "--user", "linker")
     theirs_rows = [
-        ["p-1", "jamSed", "rahimov", "kurbonovic", "1991-04-12", "m", "1991"],  # Dzhamshed Rakhimov
-        ["p-2", "anvar", "karimov", "", "1985-07-07", "m", "1985"],
+        [
+            "p-1",
+            "jamSed",
+            "rahimov",
+            "kurbonovic",
+            "1991-04-12",
+            "1991-04-12",
+            "m",
+            "1991",
+        ],  # Dzhamshed Rakhimov
+        ["p-2", "anvar", "karimov", "", "1985-07-07", "1985-07-07", "m", "1985"],
     ]
     their_schema = schema.from_json_file(clk.SCHEMA_FILE.open(encoding="utf-8"))
     clks = [serialize_bitarray(c) for c in generate_clks(theirs_rows, their_schema, SECRET)]
