@@ -247,3 +247,27 @@ def test_an_org_admin_reading_only_is_not_offered_dismissal(
     url = reverse("linkage_dismiss_duplicate", args=[second.pk, notice.pk])
     assert "possible-duplicates" in page and url not in page
     assert client.post(url).status_code == 403
+
+
+def test_another_body_that_may_open_both_cases_still_sees_no_notice(
+    pair, police, client, login, monkeypatch
+):
+    """A lawyer or a referral's receiver may open a case of A; A's notices stay A's."""
+    from django.db.models import Q
+
+    from himoya.access import cases as access_cases
+
+    first, second = pair
+    outsider = police[1]
+
+    def granted(user):
+        return Q(pk__in=[first.pk, second.pk]) if user == outsider else None
+
+    monkeypatch.setattr(access_cases, "CASE_VISIBILITY", [*access_cases.CASE_VISIBILITY, granted])
+    login(outsider)
+    page = client.get(reverse("case_detail", args=[second.pk]))
+    assert page.status_code == 200
+    assert "possible-duplicates" not in page.content.decode()
+    notice = PossibleDuplicate.objects.get()
+    url = reverse("linkage_dismiss_duplicate", args=[second.pk, notice.pk])
+    assert client.post(url).status_code == 404
