@@ -318,6 +318,9 @@ HIMOYA_REQUIRE_2FA_ROLES = ("org_admin", "national_coordinator", "system_admin")
 HIMOYA_PRIVACY_BUDGET = float(os.environ.get("HIMOYA_PRIVACY_BUDGET", "10"))
 # The country whose register this is (ISO 3166-1 alpha-2).
 HIMOYA_COUNTRY = os.environ.get("HIMOYA_COUNTRY", "TJ")
+# Cross-border linkage keys: the secret shared with the partner whose key files we match.
+# No default: `himoya linkage-keys` refuses to run without it (himoya/linkage/clk.py).
+HIMOYA_LINKAGE_SECRET = os.environ.get("HIMOYA_LINKAGE_SECRET", "")
 # Files that hold identities (exports, uploads, signed consent forms, transient files a
 # library needs on disk) live here, encrypted, owner-only; never under MEDIA_ROOT or /tmp.
 HIMOYA_PRIVATE_ROOT = Path(os.environ.get("HIMOYA_PRIVATE_ROOT", PROJECT_DIR / "var" / "private"))

@@ -9,6 +9,9 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   # pycanon (tests only: an independent k-anonymity measurement) pins its dependencies
   # exactly; the part the tests use needs only pandas and numpy, installed above.
   .venv/bin/python -m pip install -q --no-deps "pycanon==1.3.6"
+  # clkhash and anonlink (cross-border linkage keys) pin cryptography<41 and Cython; what they
+  # really import at run time is in pyproject.toml (bitarray, jsonschema, tqdm, setuptools…).
+  .venv/bin/python -m pip install -q --no-deps "clkhash==0.18.3" "anonlink==0.15.3"
   touch .venv/.installed
 fi
 export PATH="$PWD/.venv/bin:$PATH"

@@ -145,6 +145,13 @@ def set_case_codes(case, field: str, values) -> None:
         Case.objects.filter(pk=case.pk).update(**{column: getattr(case, column)})
 
 
+def _check_against_register(person: Person) -> None:
+    """Once committed, look in the background for the person already registered."""
+    from himoya.linkage.registration import check_after_commit
+
+    check_after_commit([person.pk])
+
+
 def _person_from(data: dict, organisation, acting_user) -> Person:
     unknown = set(data) - set(Person.IDENTITY_FIELDS) - set(PERSON_ANALYTIC_FIELDS)
     if unknown:
@@ -189,6 +196,7 @@ def do_register_case(
     else:
         created_fields = [k for k, v in person.items() if v not in ("", None)]
         person = _person_from(person, organisation, acting_user)
+        _check_against_register(person)
     registered_on = case_data.pop("registered_on", None) or timezone.localdate()
     obj = Case(
         person=person,
@@ -370,6 +378,8 @@ def do_correct_person(person, *, acting_user, data: dict, request=None) -> list[
     person.save()
     if set(changed) & set(Person.NAME_FIELDS):
         person.refresh_blind_indexes()
+    if {*Person.NAME_FIELDS, "date_of_birth", "approximate_age", "sex"} & set(changed):
+        _check_against_register(person)
     copies = [f for f in ("sex", "age_group", "citizenship", "region_of_origin") if f in changed]
     cases = list(Case.objects.filter(person=person).select_related("situation"))
     for case in cases:

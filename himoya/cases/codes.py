@@ -33,7 +33,7 @@ _FALLBACK_AGE_BANDS = ("0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38
 
 
 def has_list(name: str) -> bool:
-    return name in registry.names()
+    return registry.has(name)
 
 
 def is_valid(name: str, code: str) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from himoya.cases import codes
 from himoya.cases.models import CaseCode
-from himoya.core.widgets import FastSelect
+from himoya.core.widgets import FastSelect, ReadyChoices
 from himoya.vocab import registry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,7 +52,7 @@ def sort_countries(form, *names) -> None:
     for name in names:
         field = form.fields[name]
         single = not isinstance(field, forms.MultipleChoiceField)
-        field.choices = registry.country_choices(blank=single)
+        field.choices = ReadyChoices(registry.country_choices(blank=single))
 
 
 # Exploitation types under which the labour-sector and sexual-exploitation lists apply.
@@ -365,17 +365,25 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        blank = [("", "—")]
-        self.fields["status"].choices = blank + codes.choices(codes.TRAFFICKING_STATUS)
-        self.fields["sex"].choices = blank + codes.choices(codes.SEX)
-        self.fields["age_group"].choices = blank + (
-            codes.choices(codes.AGE_GROUP) or [(c, c) for c, _lo, _hi in codes.age_bands()]
-        )
-        self.fields["exploitation"].choices = blank + codes.choices("vic_TypeOfExploitation")
-        self.fields["country"].choices = blank + codes.choices(codes.COUNTRY)
+        # Plain labels made once per language, taken by the fields as they are: the case
+        # list shows this form on every request.
+        blank = (("", "—"),)
+
+        def ready(name: str, fallback=()) -> ReadyChoices:
+            pairs = registry.choices_in(name) if codes.has_list(name) else ()
+            return ReadyChoices(blank + (pairs or tuple(fallback)))
+
+        self.fields["status"].choices = ready(codes.TRAFFICKING_STATUS)
+        self.fields["sex"].choices = ready(codes.SEX)
+        bands = [(c, c) for c, _lo, _hi in codes.age_bands()]
+        self.fields["age_group"].choices = ready(codes.AGE_GROUP, bands)
+        self.fields["exploitation"].choices = ready("vic_TypeOfExploitation")
+        self.fields["country"].choices = ready(codes.COUNTRY)
         sort_countries(self, "country")
-        self.fields["region"].choices = blank + codes.choices(codes.REGION)
-        self.fields["organisation"].choices = blank + [(o.pk, o.name) for o in organisations]
+        self.fields["region"].choices = ready(codes.REGION)
+        self.fields["organisation"].choices = ReadyChoices(
+            blank + tuple((o.pk, o.name) for o in organisations)
+        )
         if len(organisations) < 2:
             del self.fields["organisation"]
         for field in self.fields.values():

@@ -38,7 +38,7 @@ def _case_or_404(request, case_id) -> Case:
     try:
         return (
             access.cases_visible_to(request.user)
-            .select_related("organisation", "person")
+            .select_related("organisation", "person", "situation")
             .get(pk=case_id)
         )
     except Case.DoesNotExist:

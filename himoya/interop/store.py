@@ -29,6 +29,7 @@ from himoya.cases.models import (
 from himoya.interop import bulk
 from himoya.interop.models import SourceFields
 from himoya.interop.validation import code_of
+from himoya.linkage.registration import check_after_commit
 from himoya.referrals.models import Consent
 from himoya.vocab import registry
 
@@ -231,6 +232,8 @@ def save(items: list[tuple[str, dict, datetime.date]], organisation, *, acting_u
         person.id = pid
         case.id = cid
     bulk.copy_objects(Person, persons)
+    # One background check for the whole import, once it commits.
+    check_after_commit([p.pk for p in persons])
     tokens = [t for p in persons for t in p.build_name_tokens()]
     cases, situations, all_codes = [], [], []
     for key, person, case, _situation, codes_ in built:

@@ -23,6 +23,10 @@ class JusticeConfig(AppConfig):
         """The proceedings a victim's case takes part in, as far as the user may see them."""
         from himoya.access.justice import proceedings_of_case
 
+        # Most cases take part in no proceeding: one indexed look-up spares them the
+        # scoped query, the costliest on the case page to build.
+        if not case.participations.exists():
+            return None
         proceedings = list(proceedings_of_case(request.user, case).prefetch_related("hearings"))
         if not proceedings:
             return None

@@ -127,11 +127,47 @@ def do_reject_pair(first: Person, second: Person, *, acting_user, request=None) 
 
 
 def do_reveal_pair_names(first: Person, second: Person, *, acting_user, request=None) -> None:
-    """Audit that the linkage officer opened both records' identities to compare names."""
-    from himoya.cases.actions import do_reveal_identity
+    """Audit that the linkage officer opened both records' identities to compare names.
 
+    Written to the national part of the log (no organisation, a linkage object), not to
+    the registering organisations' logs nor their persons' subject-access reports: that a
+    linkage officer looked at a record would tell its organisation that another body may
+    know the person. National auditors read these entries.
+    """
     for person in (first, second):
-        do_reveal_identity(person, acting_user=acting_user, request=request)
+        record(
+            Action.VIEW_IDENTITY,
+            actor=acting_user,
+            object_type="linkage.person",
+            object_id=person.pk,
+            fields=list(Person.IDENTITY_FIELDS),
+            detail=f"pair {first.pk}/{second.pk}",
+            request=request,
+        )
+
+
+@transaction.atomic
+def do_dismiss_possible_duplicate(duplicate, *, acting_user, request=None) -> None:
+    """Record that the caseworker found the two records to be two different people."""
+    from django.utils import timezone
+
+    from himoya.linkage.models import PossibleDuplicate
+
+    duplicate = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate.status != PossibleDuplicate.Status.OPEN:
+        raise ValidationError(_("This notice was dismissed already."))
+    duplicate.status = PossibleDuplicate.Status.DISMISSED
+    duplicate.decided_by = acting_user
+    duplicate.decided_at = timezone.now()
+    duplicate.save(update_fields=["status", "decided_by", "decided_at"])
+    record(
+        Action.UPDATE,
+        actor=acting_user,
+        organisation=duplicate.person.organisation_id,
+        obj=duplicate,
+        fields=["status"],
+        request=request,
+    )
 
 
 # --- The probabilistic linkage -----------------------------------------------------------

@@ -32,7 +32,8 @@ class Pair:
     probability: float | None = None  # the linkage model's, when a model proposed the pair
 
 
-def _keys(person: Person) -> set[str]:
+def name_keys_of(person: Person) -> set[str]:
+    """Return the phonetic keys of every name word of the record, in any script."""
     return name_keys(*(getattr(person, f) or "" for f in Person.NAME_FIELDS))
 
 
@@ -54,19 +55,34 @@ def fingerprint(a: Person, b: Person) -> str:
     parts = []
     for p in sorted((a, b), key=lambda p: p.pk):
         born = p.date_of_birth.isoformat() if isinstance(p.date_of_birth, date) else ""
-        parts.append("|".join([p.sex, born, p.approximate_age or "", *sorted(_keys(p))]))
+        parts.append("|".join([p.sex, born, p.approximate_age or "", *sorted(name_keys_of(p))]))
     return blind_index("#".join(parts), FINGERPRINT_PURPOSE)
+
+
+def shared_if_alike(a: Person, b: Person, keys_a: set[str] | None = None) -> int | None:
+    """Return how many name words two records share if they meet the rules, else None.
+
+    The rules, whatever the organisations: same sex, born alike, two name words or more
+    on each side and at least one in common. `keys_a`: a's name keys, if known already.
+    """
+    if not a.sex or a.sex != b.sex or not born_alike(a, b):
+        return None  # the cheap tests first: most candidates share a common name only
+    keys_a = name_keys_of(a) if keys_a is None else keys_a
+    keys_b = name_keys_of(b)
+    if len(keys_a) < 2 or len(keys_b) < 2 or not keys_a & keys_b:
+        return None
+    return len(keys_a & keys_b)
 
 
 def check_pair(a: Person, b: Person) -> Pair | None:
     """Return the pair if the two records meet the rules, else None (ignores decisions)."""
-    if a.organisation_id == b.organisation_id or not a.sex or a.sex != b.sex:
+    if a.organisation_id == b.organisation_id:
         return None
-    keys_a, keys_b = _keys(a), _keys(b)
-    if len(keys_a) < 2 or len(keys_b) < 2 or not keys_a & keys_b or not born_alike(a, b):
+    shared = shared_if_alike(a, b)
+    if shared is None:
         return None
     first, second = sorted((a, b), key=lambda p: p.pk)
-    return Pair(first, second, len(keys_a & keys_b))
+    return Pair(first, second, shared)
 
 
 def linked_together(a: Person, b: Person) -> bool:
@@ -120,7 +136,7 @@ def scored_pairs() -> list[Pair]:
             continue
         if decisions.get((x, y)) == fingerprint(a, b):
             continue
-        out.append(Pair(a, b, len(_keys(a) & _keys(b)), row.probability))
+        out.append(Pair(a, b, shared_name_count(a, b), row.probability))
     return out
 
 
@@ -128,7 +144,7 @@ def queued_pair(a: Person, b: Person) -> Pair | None:
     """Return the pair if the model queued it or the simple rules propose it, else None."""
     row = CandidatePair.objects.filter(first=a, second=b).first()
     if row is not None and a.organisation_id != b.organisation_id:
-        return Pair(a, b, len(_keys(a) & _keys(b)), row.probability)
+        return Pair(a, b, shared_name_count(a, b), row.probability)
     return check_pair(a, b)
 
 
@@ -162,7 +178,7 @@ def candidate_pairs() -> list[Pair]:
 
 def shared_name_count(a: Person, b: Person) -> int:
     """Return how many name words the two records share (by phonetic key)."""
-    return len(_keys(a) & _keys(b))
+    return len(name_keys_of(a) & name_keys_of(b))
 
 
 def linked_pairs() -> list[tuple[Person, Person]]:

@@ -60,6 +60,46 @@ class PairDecision(models.Model):
         return f"{self.first_id}/{self.second_id}: {self.decision}"
 
 
+class PossibleDuplicate(models.Model):
+    """A record that registration found alike to another record of the same organisation.
+
+    Only pairs inside one organisation are stored here, for its own caseworkers to see; a
+    likely match in another organisation goes to the national linkage queue only. Nothing
+    is ever linked or merged from here.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DISMISSED = "dismissed", _("dismissed")
+
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.CASCADE, related_name="possible_duplicates"
+    )
+    other = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="linkage_duplicate_once"),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("other")), name="linkage_duplicate_two"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}~{self.other_id}: {self.status}"
+
+
 class LinkageModel(models.Model):
     """One trained version of the probabilistic linkage model and its thresholds."""
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from himoya.access import policy, roles
 from himoya.cases.models import Person
@@ -90,3 +90,26 @@ def pair(request, first: int, second: int):
             "birth_same_date": a.date_of_birth is not None,
         },
     )
+
+
+@login_required
+@require_POST
+def dismiss_duplicate(request, case_id: int, duplicate_id: int):
+    """Dismiss a 'may be a person you already registered' notice of a case."""
+    from himoya.access.cases import cases_visible_to
+    from himoya.linkage.registration import notices_for
+
+    case = cases_visible_to(request.user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    notice = next((n for n, _c in notices_for(request.user, case) if n.pk == duplicate_id), None)
+    if notice is None:
+        raise Http404
+    policy.require(request.user, roles.CHANGE_CASE, case.organisation, request=request)
+    try:
+        actions.do_dismiss_possible_duplicate(notice, acting_user=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The notice is dismissed: two different people."))
+    return redirect("case_detail", case.pk)

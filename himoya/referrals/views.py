@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -514,12 +515,14 @@ def case_section(request, case):
     if not policy.has_perm(request.user, roles.VIEW_CASE, case.organisation_id):
         return None
     consents = Consent.objects.filter(case=case)
-    referrals = Referral.objects.filter(case=case)
+    counts = Referral.objects.filter(case=case).aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(status__in=Referral.OPEN))
+    )
     return {
         "title": _("Consent and referrals"),
         "template": "referrals/case_section.html",
         "case": case,
         "consents_given": [c for c in consents if c.status == Consent.Status.GIVEN],
-        "open_referrals": referrals.filter(status__in=Referral.OPEN).count(),
-        "referrals": referrals.count(),
+        "open_referrals": counts["open"],
+        "referrals": counts["total"],
     }

@@ -59,6 +59,11 @@ def names() -> list[str]:
     return sorted(_lists())
 
 
+def has(name: str) -> bool:
+    """Tell whether the code list `name` is loaded."""
+    return name in _lists()
+
+
 def codelist(name: str) -> list[Code]:
     """Return the codes of a list, in the standard's order."""
     return list(_lists()[name].values())
@@ -78,8 +83,13 @@ def codes(name: str) -> list[str]:
 
 def label(name: str, code: str, lang: str | None = None) -> str:
     """Return the label of a code in `lang` (default: the active language)."""
-    entry = _lists()[name].get(code)
-    return entry.label_in(lang) if entry else code
+    # A dictionary per list and language: pages show hundreds of labels.
+    return _labels_in(name, (lang or get_language() or "tg")[:2]).get(code, code)
+
+
+@cache
+def _labels_in(name: str, lang: str) -> dict[str, str]:
+    return dict(_choices_in(name, lang))
 
 
 label_lazy = lazy(label, str)
@@ -99,6 +109,20 @@ def choices(
         if not (top_level_only and entry.parent)
     ]
     return [("", "—"), *pairs] if blank else pairs
+
+
+@cache
+def _choices_in(name: str, lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((c, entry.label_in(lang)) for c, entry in _lists()[name].items())
+
+
+def choices_in(name: str, lang: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(code, label) pairs with plain labels in `lang` (default: active), made once per language.
+
+    For forms built per request (a form's __init__), where the language is known: the lazy
+    labels of `choices` are looked up again each time a page shows them.
+    """
+    return _choices_in(name, (lang or get_language() or "tg")[:2])
 
 
 def sorted_choices(name: str, blank: bool = False, lang: str | None = None):

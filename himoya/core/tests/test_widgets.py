@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django import forms
 
 from himoya.core.widgets import FastSelect
@@ -31,3 +32,28 @@ def test_the_case_list_filters_use_the_fast_select():
     form = CaseFilterForm()
     selects = [f for f in form.fields.values() if isinstance(f.widget, forms.Select)]
     assert selects and all(isinstance(f.widget, FastSelect) for f in selects)
+
+
+def test_ready_choices_validate_and_render_like_a_list():
+    from himoya.core.widgets import ReadyChoices
+
+    field = forms.ChoiceField(choices=ReadyChoices(CHOICES[:2]), widget=FastSelect)
+    field.widget.choices = field.choices
+    assert field.clean("TJ") == "TJ"
+    with pytest.raises(forms.ValidationError):
+        field.clean("XX")
+    assert len(field.choices) == 2
+    assert field.widget.render("c", "TJ").count("<option") == 2
+
+
+def test_the_case_list_filters_follow_the_language_of_each_request():
+    from django.utils import translation
+
+    from himoya.cases.forms import CaseFilterForm
+
+    with translation.override("ru"):
+        ru = str(CaseFilterForm()["sex"])
+    with translation.override("tg"):
+        tg = str(CaseFilterForm()["sex"])
+    assert ru != tg
+    assert "Женский" in ru and "Женский" not in tg

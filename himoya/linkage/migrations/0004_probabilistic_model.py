@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0009_statistics_indexes_national_person'),
-        ('linkage', '0002_pair_decision'),
+        ('linkage', '0003_possible_duplicate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
