@@ -239,11 +239,11 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
     model = LinkageModel.current()
     if model is None:
         raise ValidationError(_("Train a linkage model first."))
-    records = list(engine.register_records())
-    linkable = {r["unique_id"] for r in records if r["linkable"]}
-    settings = engine.rescaled(model.settings, model.record_count, len(records))
-    scored = engine.predict(records, settings, threshold=model.review_threshold)
-    del records
+    table = engine.frame(engine.register_records())
+    linkable = set(table.loc[table["linkable"], "unique_id"].astype(int))
+    settings = engine.rescaled(model.settings, model.record_count, len(table))
+    scored = engine.predict(table, settings, threshold=model.review_threshold)
+    del table
     links = dict(PersonLink.objects.values_list("person_id", "national_id"))
     rejected = _rejected_unchanged({(s.first, s.second) for s in scored})
     # Pairs confirmed once (by an officer or by an earlier run) but not linked now: someone

@@ -162,10 +162,20 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def frame(records: Iterable[dict]) -> pd.DataFrame:
-    """Return the records as a table with the engine's columns and types."""
-    df = pd.DataFrame.from_records(list(records), columns=features.COLUMNS)
-    df["name_keys"] = [k if k else None for k in df["name_keys"]]
+def frame(records: "Iterable[dict] | pd.DataFrame") -> pd.DataFrame:
+    """Return the records as a table with the engine's columns and types.
+
+    Built column by column as the records come, so a register of a million persons is
+    never held as a million dictionaries at once.
+    """
+    if isinstance(records, pd.DataFrame):
+        return records
+    columns: dict[str, list] = {c: [] for c in features.COLUMNS}
+    for rec in records:
+        for column, values in columns.items():
+            values.append(rec[column])
+    columns["name_keys"] = [k if k else None for k in columns["name_keys"]]
+    df = pd.DataFrame(columns, columns=features.COLUMNS)
     for column in ("unique_id", "organisation", "birth_year"):
         df[column] = df[column].astype("Int64")
     return df
@@ -254,7 +264,9 @@ class Scored:
     probability: float
 
 
-def predict(records: Iterable[dict], settings: dict, *, threshold: float) -> list[Scored]:
+def predict(
+    records: "Iterable[dict] | pd.DataFrame", settings: dict, *, threshold: float
+) -> list[Scored]:
     """Return the pairs of different organisations at or above the threshold probability."""
     df = frame(records)
     if len(df) < 2:
