@@ -9,8 +9,8 @@ merged from here.
 Candidates come from indexes only: the blind-index hashes of the person's name words
 (`PersonNameToken`), on persons of the same sex. Date of birth, document and phone are
 encrypted without a blind index today, so they are compared after the fetch, not used
-to fetch. Scoring is in `find_likely_matches` alone, so that a probabilistic model can
-take the rules' place there.
+to fetch. Scoring is in `find_likely_matches` alone: the active probabilistic model
+(`engine.likely_matches`) once one is trained, the exact rules of the queue before.
 
 Records without any name are never proposed. A record with a single name word is never
 proposed across organisations (nor ever linked automatically), but inside one
@@ -30,11 +30,11 @@ from django_tasks import task
 from himoya.audit.actions import Action, record
 from himoya.cases.models import Person, PersonNameToken, name_token_hash
 from himoya.linkage.candidates import born_alike, name_keys_of, shared_if_alike
-from himoya.linkage.models import PossibleDuplicate
+from himoya.linkage.models import CandidatePair, LinkageModel, PossibleDuplicate
 
 log = logging.getLogger(__name__)
 
-# Probability-like scores of the rules (a stand-in until the trained model scores).
+# Scores of the rules, used until a model is trained (then the model's probability).
 NOTICE_THRESHOLD = 0.5
 SINGLE_NAME_SCORE = 0.5
 # How many records sharing the most name words are compared, at most, per new person.
@@ -88,9 +88,21 @@ _COMPARED = ("organisation_id", "sex", "date_of_birth", "approximate_age", *Pers
 
 
 def find_likely_matches(
-    person: Person, threshold: float = NOTICE_THRESHOLD
+    person: Person, threshold: float = NOTICE_THRESHOLD, model: LinkageModel | None = None
 ) -> list[tuple[Person, float]]:
-    """Return the register's persons that may be this person, with a score, best first."""
+    """Return the register's persons that may be this person, with a score, best first.
+
+    With a trained model (`model`, the active one) the score is its match probability;
+    without one, the exact rules of the linkage queue score.
+    """
+    if model is not None:
+        from himoya.linkage import engine  # DuckDB and pandas: loaded where a model scores
+
+        scored = dict(engine.likely_matches(person, threshold=threshold))
+        others = Person.objects.filter(pk__in=scored).only(*engine.COMPARED_FIELDS)
+        found = [(other, scored[other.pk]) for other in others]
+        found.sort(key=lambda item: (-item[1], -item[0].pk))
+        return found
     ids = _candidate_ids(person)
     if not ids:
         return []
@@ -109,10 +121,20 @@ def check_person(person_id: int) -> int:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         return 0
+    model = LinkageModel.current()
+    # With a model, another body's likely match is queued from the review threshold on;
+    # a notice to the caseworker still needs NOTICE_THRESHOLD.
+    threshold = min(NOTICE_THRESHOLD, model.review_threshold) if model else NOTICE_THRESHOLD
     opened = 0
-    for other, score in find_likely_matches(person):
+    for other, score in find_likely_matches(person, threshold, model):
         if other.organisation_id != person.organisation_id:
-            continue  # another body: only the national queue may know
+            # Another body: only the national queue may know. Without a model the queue
+            # finds the pair itself; with one it lists what the model scored.
+            if model is not None:
+                _queue(person, other, score, model)
+            continue
+        if score < NOTICE_THRESHOLD:
+            continue
         if PossibleDuplicate.objects.filter(person=other, other=person).exists():
             continue
         row, created = PossibleDuplicate.objects.get_or_create(
@@ -127,6 +149,14 @@ def check_person(person_id: int) -> int:
                 detail=f"possible duplicate {person.pk}/{other.pk}",
             )
     return opened
+
+
+def _queue(person: Person, other: Person, probability: float, model: LinkageModel) -> None:
+    """Put a pair of two organisations in the linkage officer's queue (until the next run)."""
+    first, second = sorted((person.pk, other.pk))
+    CandidatePair.objects.update_or_create(
+        first_id=first, second_id=second, defaults={"probability": probability, "model": model}
+    )
 
 
 def check_persons(person_ids: Iterable[int]) -> int:
