@@ -187,7 +187,16 @@ def do_train_model(
         records = list(engine.register_records())
     if len(records) < 50:
         raise ValidationError(_("Too few person records to train the linkage model."))
-    trained = engine.train(records)
+    try:
+        trained = engine.train(records)
+    except engine.NoSureMatches:
+        raise ValidationError(
+            _(
+                "No two person records are surely one person yet (the same document, or the "
+                "same names and date of birth), so there is nothing to learn matches from. "
+                "Train on generated persons instead (--synthetic 100000)."
+            )
+        ) from None
     last = LinkageModel.objects.order_by("-version").values_list("version", flat=True).first()
     LinkageModel.objects.filter(active=True).update(active=False)
     model = LinkageModel.objects.create(

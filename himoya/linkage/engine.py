@@ -192,6 +192,10 @@ def _linker(df: pd.DataFrame, settings: dict):
 TRAIN_SAMPLE = 200_000  # records enough to learn m and u; more only costs time and memory
 
 
+class NoSureMatches(Exception):
+    """The records hold no pair that is surely one person: nothing to learn matches from."""
+
+
 def train(records: Iterable[dict], *, seed: int = 42, max_pairs: float = 2e6) -> dict:
     """Train the model on the register's records and return the trained Splink settings.
 
@@ -215,6 +219,8 @@ def train(records: Iterable[dict], *, seed: int = 42, max_pairs: float = 2e6) ->
         ],
         recall=0.6,
     )
+    if not linker.misc.save_model_to_json()["probability_two_random_records_match"] > 0:
+        raise NoSureMatches
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in (block_on("dob"), block_on("doc_hash")):
         linker.training.estimate_parameters_using_expectation_maximisation(

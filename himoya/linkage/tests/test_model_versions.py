@@ -4,6 +4,7 @@ import re
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from himoya.audit.models import AuditEvent
@@ -38,3 +39,17 @@ def test_evaluate_prints_precision_and_recall_of_the_active_model():
     assert found, out.getvalue()
     precision, recall = float(found.group(1)), float(found.group(2))
     assert precision >= 0.98 and recall >= 0.90
+
+
+def test_a_register_without_a_sure_pair_is_refused_with_a_message_not_a_traceback():
+    from django.core.management.base import CommandError
+    from django.utils import translation
+
+    # Everyone different: no shared document, no shared names and birth date.
+    records = list(synthetic.records(synthetic.Generator(seed=5).persons(300, duplicates=0)))
+    with translation.override("en"):
+        with pytest.raises(ValidationError, match="nothing to learn matches from"):
+            actions.do_train_model(records=records)
+        with pytest.raises(CommandError, match="Too few person records"):
+            call_command("linkage", "train", stdout=StringIO())  # an empty register
+    assert not LinkageModel.objects.exists()
