@@ -1,8 +1,11 @@
 """Link and unlink person records into national identities; every decision audited."""
 
+from itertools import combinations
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from himoya.audit.actions import Action, record
@@ -232,6 +235,43 @@ def _rejected_unchanged(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return {(x, y) for x, y in wanted if fingerprint(persons[x], persons[y]) == decided[(x, y)]}
 
 
+def _linkable_groups(
+    groups: list[set[int]], links: dict[int, int]
+) -> tuple[list[set[int]], set[int]]:
+    """Split the run's sure groups into those it may link and the records it must hold back.
+
+    A group is linked only if, with the records already linked to its members, no two of
+    them belong to one organisation (her organisation's own figures must not change) and
+    no two were rejected by an officer while they were as they are now (A-B and B-C sure
+    must not link A and C against the officer's word). A held group goes to review.
+    """
+    members: dict[int, set[int]] = {}
+    by_national: dict[int, set[int]] = {}
+    for person_id, national in links.items():
+        by_national.setdefault(national, set()).add(person_id)
+    for index, group in enumerate(groups):
+        whole = set(group)
+        for person_id in group:
+            whole |= by_national.get(links.get(person_id, -1), set())
+        members[index] = whole
+    organisation = dict(
+        Person.objects.filter(pk__in={i for m in members.values() for i in m}).values_list(
+            "pk", "organisation_id"
+        )
+    )
+    inside = {pair for m in members.values() for pair in combinations(sorted(m), 2)}
+    rejected = _rejected_unchanged(inside)
+    linkable, held = [], set()
+    for index, group in enumerate(groups):
+        whole = members[index]
+        one_org_twice = len({organisation[i] for i in whole}) < len(whole)
+        if one_org_twice or any(pair in rejected for pair in combinations(sorted(whole), 2)):
+            held |= group
+        else:
+            linkable.append(group)
+    return linkable, held
+
+
 def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
     """Score the whole register with the active model; link the sure pairs, queue the rest.
 
@@ -248,6 +288,7 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
     model = LinkageModel.current()
     if model is None:
         raise ValidationError(_("Train a linkage model first."))
+    started = timezone.now()
     table = engine.frame(engine.register_records())
     linkable = set(table.loc[table["linkable"], "unique_id"].astype(int))
     settings = engine.rescaled(model.settings, model.record_count, len(table))
@@ -277,13 +318,18 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
             sure.append(key)
         else:
             band.append(pair)
-    groups = engine.clusters(sure)
+    probability = {(p.first, p.second): p.probability for p in scored}
+    groups, held = _linkable_groups(engine.clusters(sure), links)
+    band += [engine.Scored(x, y, probability[(x, y)]) for x, y in sure if x in held]
+    sure = [pair for pair in sure if pair[0] not in held]
     with transaction.atomic():
         persons = Person.objects.in_bulk({i for group in groups for i in group})
         for group in groups:
             do_link_persons(
                 [persons[i] for i in sorted(group)], acting_user=acting_user, request=request
             )
+        # A pair rejected once and changed since becomes confirmed: if an officer undoes
+        # this link, no later run makes it again.
         PairDecision.objects.bulk_create(
             [
                 PairDecision(
@@ -296,9 +342,13 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
                 for x, y in sure
             ],
             batch_size=5000,
-            ignore_conflicts=True,
+            update_conflicts=True,
+            unique_fields=["first", "second"],
+            update_fields=["decision", "fingerprint", "decided_by", "decided_at"],
         )
-        CandidatePair.objects.all().delete()
+        # The run's band replaces what earlier runs queued; pairs the registration check
+        # queued while this run was scoring stay.
+        CandidatePair.objects.filter(found_at__lt=started).delete()
         CandidatePair.objects.bulk_create(
             [
                 CandidatePair(
@@ -307,6 +357,9 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
                 for p in band
             ],
             batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["first", "second"],
+            update_fields=["probability", "model"],
         )
         record(
             Action.UPDATE,

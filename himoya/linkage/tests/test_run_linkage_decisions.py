@@ -60,3 +60,61 @@ def test_a_link_undone_by_the_officer_is_proposed_not_made_again(world):
     actions.do_run_linkage()
     assert not PersonLink.objects.exists()
     assert CandidatePair.objects.filter(first=a, second=b).exists()
+
+
+def test_a_rejected_pair_is_not_linked_through_a_third_record(world, make_org, make_user):
+    ngo = make_org("ngo2")
+    worker = make_user(ngo)
+    a = world["shelter"](person("Ҷамшед", "Раҳимов", "Қурбонович", sex="male"))
+    b = world["police"](person("Dzhamshed", "Rakhimov", "Kurbonovich", latin=True, sex="male"))
+    c = add(ngo, worker, person("Джамшед", "Рахимов", "Курбонович", sex="male"))
+    active_model()
+    actions.do_reject_pair(a, c, acting_user=world["officer"])
+    actions.do_run_linkage()
+    assert not PersonLink.objects.exists()  # A-B and B-C sure, but A-C rejected: review
+    queued = set(CandidatePair.objects.values_list("first_id", "second_id"))
+    assert {(a.pk, b.pk), (b.pk, c.pk)} <= queued and (a.pk, c.pk) not in queued
+
+
+def test_two_records_of_one_organisation_are_never_linked_by_the_run(world):
+    a = world["shelter"](person("Ҷамшед", "Раҳимов", "Қурбонович", sex="male"))
+    b = world["police"](person("Dzhamshed", "Rakhimov", "Kurbonovich", latin=True, sex="male"))
+    again = world["shelter"](person("Джамшед", "Рахимов", "Курбонович", sex="male"))
+    active_model()
+    actions.do_run_linkage()
+    # Linking all three would lower the shelter's own count of persons: review instead.
+    assert not PersonLink.objects.filter(person__in=[a, again]).exists()
+    assert CandidatePair.objects.filter(first=a, second=b).exists()
+
+
+def test_a_link_made_after_a_rejection_and_undone_is_not_made_again(world):
+    a = world["shelter"](person("Ҷамшед", "Раҳимов", "Қурбонович", sex="male"))
+    b = world["police"](person("Dzhamshed", "Rakhimov", "Kurbonovich", latin=True, sex="male"))
+    active_model()
+    actions.do_reject_pair(a, b, acting_user=world["officer"])
+    b.approximate_age = "31"  # changed since: the rejection no longer holds
+    b.save()
+    actions.do_run_linkage()
+    assert PersonLink.objects.filter(person=a).exists()
+    actions.do_unlink_person(b, acting_user=world["officer"])
+    actions.do_run_linkage()
+    assert not PersonLink.objects.exists()
+    assert CandidatePair.objects.filter(first=a, second=b).exists()
+
+
+def test_a_pair_queued_at_registration_during_a_run_stays_queued(world, monkeypatch):
+    from himoya.linkage import engine
+
+    a = world["shelter"](person("Ҷамила", "Раҳимова", sex="female"))
+    b = world["police"](person("Djamila", "Rakhimova", latin=True, sex="female", born=None))
+    model = active_model()
+    predict = engine.predict
+
+    def predict_while_someone_registers(*args, **kwargs):
+        scored = predict(*args, **kwargs)
+        CandidatePair.objects.create(first=a, second=b, probability=0.4, model=model)
+        return [s for s in scored if (s.first, s.second) != (a.pk, b.pk)]
+
+    monkeypatch.setattr(engine, "predict", predict_while_someone_registers)
+    actions.do_run_linkage()
+    assert CandidatePair.objects.filter(first=a, second=b).exists()
