@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from himoya.access import policy, roles
 from himoya.cases.models import Case
@@ -18,16 +19,16 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         user = User.objects.filter(username=opts["user"], is_active=True).first()
         if user is None or not policy.has_perm(user, roles.LINK_PERSONS):
-            raise CommandError("Only an active national linkage officer decides links.")
+            raise CommandError(_("Only an active national linkage officer decides links."))
         cases = list(Case.objects.filter(reference__in=opts["references"]).select_related("person"))
         if len(cases) != len(set(opts["references"])):
-            raise CommandError("Some references name no case.")
+            raise CommandError(_("Some references name no case."))
         try:
             if opts["unlink"]:
                 for case in cases:
                     actions.do_unlink_person(case.person, acting_user=user)
             else:
                 national = actions.do_link_persons([c.person for c in cases], acting_user=user)
-                self.stdout.write(f"Linked as national person {national}.")
+                self.stdout.write(_("Linked as national person %(id)s.") % {"id": national})
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc

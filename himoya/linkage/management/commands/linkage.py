@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from himoya.access import policy, roles
 from himoya.organisations.models import User
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             return None
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None or not policy.has_perm(user, roles.LINK_PERSONS):
-            raise CommandError("Only an active national linkage officer decides links.")
+            raise CommandError(_("Only an active national linkage officer decides links."))
         return user
 
     def handle(self, *args, **opts):
@@ -47,8 +48,15 @@ class Command(BaseCommand):
             elif opts["step"] == "run":
                 counts = actions.do_run_linkage(acting_user=self._user(opts["user"]))
                 self.stdout.write(
-                    f"Linked {counts['linked_pairs']} pairs in {counts['groups']} groups; "
-                    f"{counts['queued']} pairs queued for review."
+                    _(
+                        "Linked %(linked)s pairs in %(groups)s groups; "
+                        "%(queued)s pairs queued for review."
+                    )
+                    % {
+                        "linked": counts["linked_pairs"],
+                        "groups": counts["groups"],
+                        "queued": counts["queued"],
+                    }
                 )
             else:
                 self._evaluate(opts["persons"], opts["seed"])
@@ -63,10 +71,10 @@ class Command(BaseCommand):
 
         user = self._user(opts["user"])
         if user is None:
-            raise CommandError("A background run needs --user.")
+            raise CommandError(_("A background run needs --user."))
         with transaction.atomic():
-            row = jobs.start(RUN_JOB, user=user, title="Linkage run")
-        self.stdout.write(f"Queued as job {row.pk}.")
+            row = jobs.start(RUN_JOB, user=user, title=_("Linkage run"))
+        self.stdout.write(_("Queued as job %(id)s.") % {"id": row.pk})
 
     def _train(self, actions, opts):
         from himoya.linkage import synthetic
@@ -81,7 +89,10 @@ class Command(BaseCommand):
             upper_threshold=opts["upper"],
             review_threshold=opts["review"],
         )
-        self.stdout.write(f"Trained model version {model.version} on {model.record_count} records.")
+        self.stdout.write(
+            _("Trained model version %(version)s on %(count)s records.")
+            % {"version": model.version, "count": model.record_count}
+        )
 
     def _evaluate(self, count: int, seed: int):
         from himoya.linkage import synthetic
@@ -89,7 +100,7 @@ class Command(BaseCommand):
 
         model = LinkageModel.current()
         if model is None:
-            raise CommandError("Train a linkage model first (himoya linkage train).")
+            raise CommandError(_("Train a linkage model first (himoya linkage train)."))
         threshold = model.upper_threshold
         result = synthetic.evaluate(model.settings, count, seed=seed, threshold=threshold)
         self.stdout.write(
