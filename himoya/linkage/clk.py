@@ -283,7 +283,9 @@ def write_key_file(out, export_id: str, ids: Sequence[str], clks: Sequence[str],
         "count": len(ids),
     }
     if isinstance(out, str | Path):
-        with open(out, "w", encoding="ascii", newline="\n") as stream:
+        # Readable by its owner only: keys are no names, but they are about persons.
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "w", encoding="ascii", newline="\n") as stream:
             _write(stream, header, ids, clks)
     else:
         _write(out, header, ids, clks)

@@ -77,6 +77,7 @@ def test_the_officer_exports_every_person_with_a_full_name_and_the_export_is_aud
     assert (result.count, result.skipped) == (4, 1)
     keys = clk.read_key_file(out, SECRET)
     assert len(keys.ids) == 4 and keys.export_id == result.export_id
+    assert out.stat().st_mode & 0o077 == 0  # its owner's alone
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, object_id=result.export_id)
     assert event.actor == officer and event.object_type == "linkage.keyfile"
     assert "4 persons" in event.detail
