@@ -91,7 +91,9 @@ def do_unlink_person(person: Person, *, acting_user, request=None) -> None:
 
 def _decide(first: Person, second: Person, decision: str, acting_user, request) -> None:
     from himoya.linkage.candidates import fingerprint
-    from himoya.linkage.models import PairDecision
+    from himoya.linkage.models import CandidatePair, PairDecision
+
+    CandidatePair.objects.filter(first=first, second=second).delete()  # decided: not queued
 
     PairDecision.objects.update_or_create(
         first=first,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
+from django.db.models import F, Max, OuterRef, Q, Subquery
 
 from himoya.cases.models import Person, PersonNameToken
 from himoya.cases.names import name_keys
@@ -112,32 +113,56 @@ def _blocked_ids() -> set[tuple[int, int]]:
         return {(x, y) for x, y in cursor.fetchall()}
 
 
-def scored_pairs() -> list[Pair]:
-    """Return the pairs the linkage model queued, most likely first; decided, linked and
-    same-organisation pairs left out (the model's run already leaves them out)."""
-    rows = list(CandidatePair.objects.order_by("-probability", "first_id", "second_id"))
+PAGE_SIZE = 50
+
+
+def _open_scored_rows():
+    """The model's queued pairs still open, most likely first: pairs of one organisation and
+    pairs already linked together left out in the database, so a page is one query."""
+
+    def national(side: str) -> Subquery:
+        return Subquery(PersonLink.objects.filter(person=OuterRef(side)).values("national_id"))
+
+    return (
+        CandidatePair.objects.exclude(first__organisation=F("second__organisation"))
+        .annotate(first_national=national("first"), second_national=national("second"))
+        .filter(
+            Q(first_national__isnull=True)
+            | Q(second_national__isnull=True)
+            | Q(first_national__lt=F("second_national"))
+            | Q(first_national__gt=F("second_national"))
+        )
+        .order_by("-probability", "first_id", "second_id")
+    )
+
+
+def scored_pairs(page: int = 1, size: int = PAGE_SIZE) -> tuple[list[Pair], int]:
+    """Return one page of the pairs the linkage model queued, most likely first, and how
+    many are open in all; pairs rejected while their records were as they are now are
+    left out of the page (a rejection also takes its pair out of the queue)."""
+    rows_qs = _open_scored_rows()
+    total = rows_qs.count()
+    rows = list(rows_qs[(page - 1) * size : page * size])
     persons = (
         Person.objects.select_related("organisation")
         .prefetch_related("cases")
         .in_bulk({i for r in rows for i in (r.first_id, r.second_id)})
     )
-    links = dict(PersonLink.objects.values_list("person_id", "national_id"))
     decisions = {
         (d.first_id, d.second_id): d.fingerprint
-        for d in PairDecision.objects.filter(decision=PairDecision.Decision.REJECTED)
+        for d in PairDecision.objects.filter(
+            decision=PairDecision.Decision.REJECTED,
+            first_id__in=[r.first_id for r in rows],
+            second_id__in=[r.second_id for r in rows],
+        )
     }
     out = []
     for row in rows:
-        x, y = row.first_id, row.second_id
-        a, b = persons[x], persons[y]
-        if a.organisation_id == b.organisation_id:
-            continue
-        if x in links and links.get(y) == links[x]:
-            continue
-        if decisions.get((x, y)) == fingerprint(a, b):
+        a, b = persons[row.first_id], persons[row.second_id]
+        if decisions.get((a.pk, b.pk)) == fingerprint(a, b):
             continue
         out.append(Pair(a, b, shared_name_count(a, b), row.probability))
-    return out
+    return out, total
 
 
 def queued_pair(a: Person, b: Person) -> Pair | None:
@@ -152,7 +177,7 @@ def candidate_pairs() -> list[Pair]:
     """Return the pairs to review: the model's, most likely first, once a model exists;
     else by the simple rules, newest records first. Decided and linked pairs left out."""
     if LinkageModel.objects.filter(active=True).exists():
-        return scored_pairs()
+        return scored_pairs(size=10**9)[0]
     blocked = _blocked_ids()
     ids = {i for pair in blocked for i in pair}
     persons = Person.objects.select_related("organisation").prefetch_related("cases").in_bulk(ids)
@@ -181,10 +206,20 @@ def shared_name_count(a: Person, b: Person) -> int:
     return len(name_keys_of(a) & name_keys_of(b))
 
 
-def linked_pairs() -> list[tuple[Person, Person]]:
-    """Return each linked record with the first record of its national identity."""
+def linked_pairs(limit: int = PAGE_SIZE) -> list[tuple[Person, Person]]:
+    """Return each linked record with the first record of its national identity, for the
+    `limit` identities linked most recently."""
+    recent = (
+        PersonLink.objects.values("national_id")
+        .annotate(last=Max("linked_at"))
+        .order_by("-last", "-national_id")
+        .values_list("national_id", flat=True)[:limit]
+    )
     groups: dict[int, list[int]] = {}
-    for person_id, national in PersonLink.objects.values_list("person_id", "national_id"):
+    rows = PersonLink.objects.filter(national_id__in=list(recent)).values_list(
+        "person_id", "national_id"
+    )
+    for person_id, national in rows:
         groups.setdefault(national, []).append(person_id)
     ids = [(min(g), x) for g in groups.values() for x in sorted(g) if x != min(g)]
     persons = (

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from himoya.access import policy, roles
 from himoya.cases.models import Person
 from himoya.linkage import actions, candidates
+from himoya.linkage.models import LinkageModel
 
 
 def _registered_year(person: Person) -> int | None:
@@ -30,15 +31,25 @@ def _side(person: Person) -> dict:
 def queue(request):
     """List the candidate pairs: organisation kinds and registration years only."""
     policy.require(request.user, roles.LINK_PERSONS, request=request)
-    rows = [
-        {"pair": p, "first": _side(p.first), "second": _side(p.second)}
-        for p in candidates.candidate_pairs()
-    ]
+    page, total = 1, None
+    if LinkageModel.current() is not None:
+        # The model's queue can hold thousands of pairs: a page at a time.
+        raw = request.GET.get("page", "1")
+        page = min(int(raw), 10**6) if raw.isdigit() and int(raw) > 0 else 1
+        pairs, total = candidates.scored_pairs(page)
+    else:
+        pairs = candidates.candidate_pairs()
+    rows = [{"pair": p, "first": _side(p.first), "second": _side(p.second)} for p in pairs]
     linked = [
         {"first": _side(a), "second": _side(b), "ids": (a.pk, b.pk)}
         for a, b in candidates.linked_pairs()
     ]
-    return render(request, "linkage/queue.html", {"rows": rows, "linked": linked})
+    pages = -(-total // candidates.PAGE_SIZE) if total else 1
+    return render(
+        request,
+        "linkage/queue.html",
+        {"rows": rows, "linked": linked, "page": page, "pages": pages, "total": total},
+    )
 
 
 @login_required
