@@ -240,38 +240,70 @@ def _rejected_unchanged(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
 def _linkable_groups(
     groups: list[set[int]], links: dict[int, int]
 ) -> tuple[list[set[int]], set[int]]:
-    """Split the run's sure groups into those it may link and the records it must hold back.
+    """Return the national persons the run may make (each the whole set of its records,
+    with those already linked to a member) and the records it must hold back for review.
 
-    A group is linked only if, with the records already linked to its members, no two of
-    them belong to one organisation (her organisation's own figures must not change) and
-    no two were rejected by an officer while they were as they are now (A-B and B-C sure
-    must not link A and C against the officer's word). A held group goes to review.
+    A set is linked only if no two of its records belong to one organisation (her
+    organisation's own figures must not change) and no two were rejected by an officer
+    while they were as they are now (A-B and B-C sure must not link A and C against the
+    officer's word). Groups that reach the same national person are one set.
     """
-    members: dict[int, set[int]] = {}
+    from himoya.linkage.engine import clusters
+
     by_national: dict[int, set[int]] = {}
     for person_id, national in links.items():
         by_national.setdefault(national, set()).add(person_id)
-    for index, group in enumerate(groups):
+    edges = []
+    for group in groups:
         whole = set(group)
         for person_id in group:
             whole |= by_national.get(links.get(person_id, -1), set())
-        members[index] = whole
+        edges += [(min(whole), member) for member in whole]
+    wholes = clusters(edges)
     organisation = dict(
-        Person.objects.filter(pk__in={i for m in members.values() for i in m}).values_list(
+        Person.objects.filter(pk__in={i for w in wholes for i in w}).values_list(
             "pk", "organisation_id"
         )
     )
-    inside = {pair for m in members.values() for pair in combinations(sorted(m), 2)}
-    rejected = _rejected_unchanged(inside)
+    rejected = _rejected_unchanged({pair for w in wholes for pair in combinations(sorted(w), 2)})
+    new = {i for group in groups for i in group}
     linkable, held = [], set()
-    for index, group in enumerate(groups):
-        whole = members[index]
+    for whole in wholes:
         one_org_twice = len({organisation[i] for i in whole}) < len(whole)
         if one_org_twice or any(pair in rejected for pair in combinations(sorted(whole), 2)):
-            held |= group
+            held |= whole & new
         else:
-            linkable.append(group)
+            linkable.append(whole)
     return linkable, held
+
+
+def _link_wholes(wholes: list[set[int]], *, acting_user, request) -> None:
+    """Make each set of records one national person, as do_link_persons does, in bulk:
+    one upsert of the links, one update of the cases and one audit row per person."""
+    PersonLink.objects.bulk_create(
+        [
+            PersonLink(person_id=member, national_id=min(whole), linked_by=acting_user)
+            for whole in wholes
+            for member in whole
+        ],
+        batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=["national_id", "linked_by"],
+    )
+    for whole in wholes:
+        national = min(whole)
+        Case.objects.filter(person_id__in=whole).update(
+            national_person_id=national, shares_person=True
+        )
+        record(
+            Action.UPDATE,
+            actor=acting_user,
+            object_type="linkage.nationalperson",
+            object_id=national,
+            detail=f"linked {len(whole)} person records",
+            request=request,
+        )
 
 
 def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
@@ -321,15 +353,12 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
         else:
             band.append(pair)
     probability = {(p.first, p.second): p.probability for p in scored}
-    groups, held = _linkable_groups(engine.clusters(sure), links)
+    wholes, held = _linkable_groups(engine.clusters(sure), links)
     band += [engine.Scored(x, y, probability[(x, y)]) for x, y in sure if x in held]
     sure = [pair for pair in sure if pair[0] not in held]
     with transaction.atomic():
-        persons = Person.objects.in_bulk({i for group in groups for i in group})
-        for group in groups:
-            do_link_persons(
-                [persons[i] for i in sorted(group)], acting_user=acting_user, request=request
-            )
+        _link_wholes(wholes, acting_user=acting_user, request=request)
+        persons = Person.objects.in_bulk({i for pair in sure for i in pair})
         # A pair rejected once and changed since becomes confirmed: if an officer undoes
         # this link, no later run makes it again.
         PairDecision.objects.bulk_create(
@@ -368,7 +397,7 @@ def do_run_linkage(*, acting_user=None, request=None) -> dict[str, int]:
             actor=acting_user,
             object_type="linkage.model",
             object_id=model.version,
-            detail=f"run: {len(sure)} pairs linked in {len(groups)} groups, {len(band)} queued",
+            detail=f"run: {len(sure)} pairs linked in {len(wholes)} groups, {len(band)} queued",
             request=request,
         )
-    return {"linked_pairs": len(sure), "groups": len(groups), "queued": len(band)}
+    return {"linked_pairs": len(sure), "groups": len(wholes), "queued": len(band)}

@@ -118,3 +118,23 @@ def test_a_pair_queued_at_registration_during_a_run_stays_queued(world, monkeypa
     monkeypatch.setattr(engine, "predict", predict_while_someone_registers)
     actions.do_run_linkage()
     assert CandidatePair.objects.filter(first=a, second=b).exists()
+
+
+def test_groups_reaching_one_national_person_become_one_in_bulk(world, make_org, make_user):
+    from himoya.cases.models import Case
+
+    ngo, hotline = make_org("ngo3"), make_org("hotline3")
+    a = world["shelter"](person("Ҷамшед", "Раҳимов", sex="male"))
+    b = world["police"](person("Dzhamshed", "Rakhimov", latin=True, sex="male"))
+    c = add(ngo, make_user(ngo), person("Джамшед", "Рахимов", sex="male"))
+    d = add(hotline, make_user(hotline), person("Jamshed", "Rahimov", latin=True, sex="male"))
+    actions.do_link_persons([a, b], acting_user=world["officer"])
+    links = dict(PersonLink.objects.values_list("person_id", "national_id"))
+    # Two sure groups of the run, each touching the identity a-b from another side.
+    wholes, held = actions._linkable_groups([{b.pk, c.pk}, {a.pk, d.pk}], links)
+    assert wholes == [{a.pk, b.pk, c.pk, d.pk}] and held == set()
+    actions._link_wholes(wholes, acting_user=None, request=None)
+    national = min(p.pk for p in (a, b, c, d))
+    assert set(PersonLink.objects.values_list("national_id", flat=True)) == {national}
+    cases = Case.objects.filter(person__in=[a, b, c, d])
+    assert {(x.national_person_id, x.shares_person) for x in cases} == {(national, True)}
