@@ -116,6 +116,7 @@ def find_likely_matches(
     return found
 
 
+@transaction.atomic
 def check_person(person_id: int) -> int:
     """Check one person against the register; return how many notices were opened."""
     person = Person.objects.filter(pk=person_id).first()
@@ -135,6 +136,14 @@ def check_person(person_id: int) -> int:
             continue
         if score < NOTICE_THRESHOLD:
             continue
+        # Two checks running at once (each record registered just now) would each open
+        # the notice the other way round: the first to lock both records decides.
+        list(
+            Person.objects.select_for_update()
+            .filter(pk__in=[person.pk, other.pk])
+            .order_by("pk")
+            .values_list("pk")
+        )
         if PossibleDuplicate.objects.filter(person=other, other=person).exists():
             continue
         row, created = PossibleDuplicate.objects.get_or_create(
@@ -163,8 +172,7 @@ def check_persons(person_ids: Iterable[int]) -> int:
     """Check many persons (an import's) in one go; return how many notices were opened."""
     opened = 0
     for person_id in sorted(set(person_ids)):
-        with transaction.atomic():
-            opened += check_person(person_id)
+        opened += check_person(person_id)  # one transaction each
     return opened
 
 
