@@ -548,8 +548,9 @@ def _candidate_ids(rec: dict, exclude: int | None) -> list[int]:
     return list(rows[:CANDIDATE_LIMIT])
 
 
-def _term_frequencies(rec: dict) -> dict[str, tuple[float, float]]:
-    """Return how common the record's first name and family name keys are in the register."""
+def _term_frequencies(rec: dict, size: int) -> dict[str, tuple[float, float]]:
+    """Return how common the record's first name and family name keys are in the register
+    of `size` persons."""
     from django.db.models import Count
 
     from himoya.cases.models import PersonNameToken, name_token_hash
@@ -569,7 +570,7 @@ def _term_frequencies(rec: dict) -> dict[str, tuple[float, float]]:
         .annotate(n=Count("*"))
         .values_list("token_hash", "n")
     )
-    size = max(_register_size(), 1)
+    size = max(size, 1)
     out = {}
     for column, column_hashes in wanted.items():
         n = sum(counts.get(h, 0) for h in column_hashes)
@@ -600,7 +601,7 @@ def likely_matches(person, *, threshold: float) -> list[tuple[int, float]]:
     scorer = _scorer(model)
     size = _register_size()
     prior = rescaled(model.settings, model.record_count, size)
-    tf = _term_frequencies(rec)
+    tf = _term_frequencies(rec, size)
     found = []
     # Only the compared fields are read (and decrypted); the person's first registration
     # dates an approximate age.
