@@ -7,7 +7,6 @@ meet. A record with fewer than two name words is never proposed. Pairs already l
 pairs rejected while their compared fields were as they are now, are left out.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,10 +16,10 @@ from django.db.models import F, Max, OuterRef, Q, Subquery
 from himoya.cases.models import Person, PersonNameToken
 from himoya.cases.names import name_keys
 from himoya.crypto.keys import blind_index
+from himoya.linkage.features import age_in
 from himoya.linkage.models import CandidatePair, LinkageModel, PairDecision, PersonLink
 
 FINGERPRINT_PURPOSE = "linkage-pair"
-_NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -38,16 +37,11 @@ def name_keys_of(person: Person) -> set[str]:
     return name_keys(*(getattr(person, f) or "" for f in Person.NAME_FIELDS))
 
 
-def _age(person: Person) -> int | None:
-    match = _NUMBER.search(person.approximate_age or "")
-    return int(match.group()) if match else None
-
-
 def born_alike(a: Person, b: Person) -> bool:
     """Tell whether the two records agree on birth: same date, or close approximate ages."""
     if a.date_of_birth or b.date_of_birth:
         return a.date_of_birth is not None and a.date_of_birth == b.date_of_birth
-    age_a, age_b = _age(a), _age(b)
+    age_a, age_b = age_in(a.approximate_age), age_in(b.approximate_age)
     return age_a is not None and age_b is not None and abs(age_a - age_b) <= 1
 
 

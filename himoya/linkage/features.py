@@ -74,13 +74,19 @@ def _number_hash(value: str, purpose: str) -> str | None:
     return blind_index(digits, purpose) if len(digits) >= 5 else None
 
 
+def age_in(approximate_age: str) -> int | None:
+    """Return the age an approximate age states ("about 25" → 25, its first number)."""
+    match = _DIGITS.search(approximate_age or "")
+    return int(match.group()) if match else None
+
+
 def birth_year(born: date | None, approximate_age: str, registered: date | None) -> int | None:
     """Return the year of birth, from the date or else from an approximate age when met."""
     if born is not None:
         return born.year
-    match = _DIGITS.search(approximate_age or "")
-    if match and registered is not None and 0 < int(match.group()) < 120:
-        return registered.year - int(match.group())
+    age = age_in(approximate_age)
+    if age is not None and registered is not None and 0 < age < 120:
+        return registered.year - age
     return None
 
 
